@@ -1,0 +1,5 @@
+import sys
+
+from opcanvas.cli import main
+
+sys.exit(main())

@@ -1,0 +1,3 @@
+"""Commands: report_cmds (see the module docstring of each command)."""
+
+from opcanvas.cli.app import app as app
