@@ -7,7 +7,9 @@ area and register themselves on the shared app when imported here.
 
 from opcanvas.cli import (  # noqa: F401 - importing registers the commands
     canvas_cmds,
+    flow_cmds,
     mining_cmds,
+    render_cmds,
     report_cmds,
     simulate_cmds,
     value_cmds,

@@ -1,0 +1,3 @@
+"""Commands: flow_cmds."""
+
+from opcanvas.cli.app import app as app

@@ -1,0 +1,3 @@
+"""Commands: render_cmds."""
+
+from opcanvas.cli.app import app as app
