@@ -62,7 +62,8 @@ def _root(
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code instead of raising (tests call this directly)."""
     try:
-        app(args=argv, prog_name="opcanvas", standalone_mode=False)
+        # without standalone mode, a command's ``typer.Exit(code)`` comes back as the result
+        result = app(args=argv, prog_name="opcanvas", standalone_mode=False)
     except OpcanvasError as exc:
         err_console.print(
             f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
@@ -80,4 +81,4 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Abort:
         err_console.print("aborted")
         return EXIT_BAD_INPUT
-    return EXIT_OK
+    return result if isinstance(result, int) and not isinstance(result, bool) else EXIT_OK
