@@ -249,6 +249,14 @@ class Settings(Model):
     )
     min_complete_accurate: Percent = Field(0.8, description="flag steps with lower %C&A")
     max_wait_share: Percent = Field(0.5, description="flag streams whose wait share is higher")
+    decision: Literal["expected", "longest"] = Field(
+        "expected",
+        description="decision points: expected = lead time weighted by branch probabilities; "
+        "longest = assume every decision takes its longest branch",
+    )
+    little_tolerance: Percent = Field(
+        0.1, description="flag WIP, throughput and lead time that miss Little's law by more"
+    )
     value_tiers: list[Money] = Field(
         [100_000.0, 500_000.0, 1_000_000.0, 5_000_000.0],
         description="annual-value thresholds of value scores 2, 3, 4 and 5",
