@@ -1,1 +1,11 @@
-"""value."""
+"""Gaps in dollars: value drivers and formulas, Monte Carlo, ROI/NPV, priority score, WSJF.
+
+>>> from opcanvas.canvas import load_canvas
+>>> canvas = load_canvas("examples/sales-proposal.yaml")
+>>> [round(v.annual_value) for v in quantify(canvas, samples=1000)][:1]
+[1440000]
+"""
+
+from opcanvas.value.quantify import GapValue, TornadoBar, evaluate_gap, quantify, unquantified
+
+__all__ = ["GapValue", "TornadoBar", "evaluate_gap", "quantify", "unquantified"]
