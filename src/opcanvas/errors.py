@@ -17,8 +17,10 @@ Each error says what was expected, what was found, where, and what to do. ``wher
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,15 @@ class Location:
             parts.append(self.key)
         return ": ".join(parts)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The location as JSON-ready fields; absent parts are ``None``.
+
+        >>> Location("c.yaml", 3, 5, "organization").to_dict()["line"]
+        3
+        """
+        file = None if self.file is None else str(self.file)
+        return {"file": file, "line": self.line, "column": self.column, "key": self.key}
+
 
 class OpcanvasError(Exception):
     """Root of every deliberate opcanvas error.
@@ -69,7 +80,28 @@ class OpcanvasError(Exception):
 
 
 class CanvasError(OpcanvasError):
-    """A canvas file or model is malformed or inconsistent."""
+    """A canvas file or model is malformed or inconsistent.
+
+    ``problems`` lists every problem found, each ``(where, message)``, so tools can report
+    them one by one; an error raised for a single problem lists just that one.
+
+    >>> error = CanvasError("expected a number", where=Location("c.yaml", 4, 9, "wip"))
+    >>> [(str(where), message) for where, message in error.problems]
+    [('c.yaml:4:9: wip', 'expected a number')]
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        where: Location | None = None,
+        hint: str | None = None,
+        problems: Sequence[tuple[Location | None, str]] = (),
+    ):
+        super().__init__(message, where=where, hint=hint)
+        self.problems: tuple[tuple[Location | None, str], ...] = tuple(problems) or (
+            (where, message),
+        )
 
 
 class UnknownReferenceError(CanvasError):

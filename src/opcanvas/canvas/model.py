@@ -200,6 +200,9 @@ class Stream(Model):
     customer: str | None = None
     trigger: Trigger | None = None
     outcome: str | None = None
+    systems: list[str] = Field(
+        [], description="technology the stream runs on (each step names the ones it uses)"
+    )
     demand: Rate | None = Field(None, description="customer demand, for takt time")
     production: Production | None = None
     wip: Count | None = Field(None, description="work in process (Little's law)")
@@ -317,6 +320,24 @@ class Canvas(Model):
                 f'no stream "{ref}"; the canvas has: {known}',
                 hint="refer to a stream as engine/stream, e.g. growth/mql-to-close",
             ) from None
+
+    def counts(self) -> dict[str, int]:
+        """How much the canvas holds: engines, streams, steps, KPIs, bottlenecks, gaps, handoffs.
+
+        >>> Canvas(organization="Acme").counts()["streams"]
+        0
+        """
+        streams = [stream for _, stream in self.streams()]
+        engine_kpis = sum(len(engine.kpis) for engine in self.engines.values())
+        return {
+            "engines": len(self.engines),
+            "streams": len(streams),
+            "steps": sum(len(s.steps) for s in streams),
+            "kpis": len(self.kpis) + engine_kpis + sum(len(s.metrics) for s in streams),
+            "bottlenecks": sum(len(s.bottlenecks) for s in streams),
+            "gaps": len(self.gaps),
+            "handoffs": len(self.handoffs),
+        }
 
     def gap(self, gap_id: str) -> Gap:
         for gap in self.gaps:
