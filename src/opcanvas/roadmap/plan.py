@@ -183,7 +183,11 @@ def plan_roadmap(
 
 def _not_placed(items: Sequence[Initiative], schedule: Schedule, who: str) -> list[tuple[str, str]]:
     return [
-        (i.id, f"the {who} found no room for it in the sprints' capacity and budget")
+        (
+            i.id,
+            f"the {who} found no room for it: sprint capacity, budget, its window and "
+            "dependencies leave no sprint where it fits",
+        )
         for i in items
         if i.id not in schedule
     ]
