@@ -55,7 +55,13 @@ def read_document(text: str, source: str | Path = "<string>") -> CommentedMap:
     except YAMLError as exc:
         raise CanvasError(f"malformed YAML: {exc}", where=Location(source)) from None
     if not isinstance(doc, CommentedMap):
-        found = "an empty file" if doc is None else f"a {type(doc).__name__}"
+        found = (
+            "an empty file"
+            if doc is None
+            else "a list"
+            if isinstance(doc, list)
+            else f"the single value {doc!r}"
+        )
         raise CanvasError(
             f"expected a mapping with at least 'organization:', found {found}",
             where=Location(source, 1, 1),
@@ -113,8 +119,11 @@ def _describe(error: Any) -> str:
     if error["type"] in ("missing", "extra_forbidden"):
         return message.lower() if error["type"] == "missing" else "unknown key (check spelling)"
     value = error.get("input")
-    if error["type"] != "value_error" and not isinstance(value, dict | list):
-        message += f", got {value!r}"
+    if error["type"] != "value_error":
+        if isinstance(value, dict | list):
+            message += f", got a {'mapping' if isinstance(value, dict) else 'list'}"
+        else:
+            message += f", got {value!r}"
     return message
 
 

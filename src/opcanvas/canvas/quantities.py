@@ -100,9 +100,12 @@ def _number(text: str) -> float:
 def _unit_minutes(unit: str, cal: Calendar) -> float:
     key = _UNIT_ALIASES.get(unit.lower())
     if key is None:
+        ambiguous = unit.lower() == "m"
         raise QuantityError(
-            f'unknown time unit "{unit}"; expected one of min, h, d, w, mo, y',
-            hint='"m" is ambiguous: write "min" for minutes or "mo" for months',
+            f'unknown time unit "{unit}"; expected one of s, min, h, d, w, mo, y',
+            hint='"m" is ambiguous: write "min" for minutes or "mo" for months'
+            if ambiguous
+            else "units may be spelled out: seconds, minutes, hours, days, weeks, months, years",
         )
     return 1 / 60 if key == "s" else cal.unit_minutes()[key]
 
