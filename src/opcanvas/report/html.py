@@ -1,0 +1,258 @@
+"""One self-contained HTML file: inline CSS and SVG, no external request of any kind.
+
+It reads on a phone (fluid layout, tables scroll sideways inside their box) and prints cleanly:
+the same file is what WeasyPrint turns into the PDF, so the print rules (page numbers, a page
+break before each deliverable, landscape pages for wide maps) live here too.
+
+>>> from opcanvas.report.document import Document
+>>> page = render_html(Document("Report", "<Acme>", "sub", ()))
+>>> "&lt;Acme&gt;" in page and "<Acme>" not in page
+True
+"""
+
+from __future__ import annotations
+
+from opcanvas.report.document import (
+    Block,
+    Bullets,
+    Cell,
+    Deliverable,
+    Document,
+    Figure,
+    Files,
+    Missing,
+    Paragraph,
+    Section,
+    Table,
+)
+from opcanvas.report.safety import html_text, sanitize_svg
+
+_NUMERIC = {"money", "percent", "number", "integer", "days"}
+
+CSS = """
+:root { --ink: #1d2430; --muted: #5b6677; --line: #d5dbe3; --accent: #1f5fa8;
+        --warn: #a4471b; --soft: #f3f6fa; }
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; font-size: 16px; }
+body { margin: 0; color: var(--ink); background: #fff; line-height: 1.45;
+       font: 1rem/1.45 "DejaVu Sans", "Segoe UI", Roboto, Helvetica, Arial, sans-serif; }
+main { max-width: 70rem; margin: 0 auto; padding: 1rem; }
+h1, h2, h3 { line-height: 1.2; margin: 1.6em 0 .5em; }
+h1 { font-size: 1.7rem; color: var(--accent); }
+h2 { font-size: 1.3rem; border-bottom: 1px solid var(--line); padding-bottom: .2em; }
+h3 { font-size: 1.05rem; }
+p, li { max-width: 48rem; }
+.cover h1 { font-size: 2rem; margin-top: .5em; }
+.cover .subtitle { color: var(--muted); font-size: 1.1rem; }
+.headline { display: flex; flex-wrap: wrap; gap: .6rem; margin: 1rem 0; padding: 0; }
+.headline div { flex: 1 1 12rem; background: var(--soft); border-radius: 6px;
+                padding: .6rem .8rem; }
+.headline dt { color: var(--muted); font-size: .85rem; }
+.headline dd { margin: 0; font-size: 1.2rem; font-weight: bold; }
+nav ul.toc { list-style: none; padding-left: 0; }
+nav ul.toc li { margin: .25rem 0; }
+nav a, a { color: var(--accent); }
+.summary { font-size: 1.05rem; }
+.conventions { background: var(--soft); border-left: 4px solid var(--accent); padding: .5rem .9rem;
+               margin: 1rem 0; font-size: .85rem; }
+.conventions h3 { margin: .2rem 0 .4rem; font-size: .9rem; }
+.conventions dl { display: grid; grid-template-columns: minmax(8rem, max-content) 1fr;
+                  gap: .15rem .8rem; margin: 0; }
+.conventions dt { font-weight: bold; }
+.conventions dd { margin: 0; }
+.missing { border-left: 4px solid var(--warn); background: #fdf4ef; padding: .4rem .9rem;
+           margin: .8rem 0; font-size: .85rem; }
+.missing strong { color: var(--warn); }
+.missing ul { margin: .2rem 0; padding-left: 1.1rem; }
+.table-wrap { overflow-x: auto; margin: .6rem 0 1rem; -webkit-overflow-scrolling: touch; }
+table { table-layout: fixed; border-collapse: separate; border-spacing: 0; font-size: .85rem; }
+caption { text-align: left; font-weight: bold; padding: .3rem 0; caption-side: top; }
+th, td { border-bottom: 1px solid var(--line); padding: .3rem .45rem; vertical-align: top;
+         text-align: left; overflow-wrap: break-word; }
+th { background: var(--soft); font-weight: bold; }
+td.num { text-align: right; white-space: nowrap; overflow-wrap: normal; }
+th.num { text-align: right; }
+td.em { font-weight: bold; }
+td.none { color: var(--muted); }
+.empty { color: var(--muted); font-style: italic; }
+figure { margin: 1rem 0 1.5rem; }
+figure .svg { overflow-x: auto; }
+figure svg { max-width: 100%; height: auto; display: block; }
+figcaption { color: var(--muted); font-size: .85rem; margin-top: .3rem; }
+.files li { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .85rem; }
+footer { color: var(--muted); font-size: .8rem; margin: 3rem 0 1rem; }
+@media (max-width: 40rem) {
+  body { font-size: 15px; }
+  main { padding: .6rem; }
+  h1 { font-size: 1.4rem; }
+  .conventions dl { grid-template-columns: 1fr; }
+  table { font-size: .8rem; }
+  table.wide { min-width: 36rem; }
+}
+@page { size: A4; margin: 16mm 14mm 18mm;
+        @bottom-left { content: string(org); font: 7.5pt "DejaVu Sans", sans-serif;
+                       color: #5b6677; }
+        @bottom-right { content: "Page " counter(page) " of " counter(pages);
+                        font: 7.5pt "DejaVu Sans", sans-serif; color: #5b6677; } }
+@page wide { size: A4 landscape; margin: 12mm 12mm 16mm; }
+@media print {
+  html { font-size: 9.5pt; }
+  main { max-width: none; padding: 0; }
+  .cover h1 { string-set: org content(); }
+  section.deliverable { break-before: page; }
+  h1, h2, h3 { break-after: avoid; }
+  .table-wrap { overflow: visible; }
+  table { font-size: .85rem; }
+  thead { display: table-header-group; }
+  tr, figure, .conventions, .missing { break-inside: avoid; }
+  figure.wide { page: wide; }
+  figure .svg { overflow: visible; }
+  nav a { color: var(--ink); text-decoration: none; }
+}
+"""
+
+
+def _cell(cell: Cell, numeric: bool) -> str:
+    classes = []
+    if numeric and cell.kind in _NUMERIC and cell.value is not None:
+        classes.append("num")
+    if cell.emphasis:
+        classes.append("em")
+    if cell.value is None and cell.text in ("", "—"):
+        classes.append("none")
+    attr = f' class="{" ".join(classes)}"' if classes else ""
+    return f"<td{attr}>{html_text(cell.text)}</td>"
+
+
+# Columns get widths from their content, so the PDF can lay tables out without measuring every
+# cell (WeasyPrint's automatic table layout dominated the report's run time) and a narrow
+# column such as "Lane" is never squeezed to one letter per line.
+CHARS_PER_LINE = 110  # about this many 8 pt characters fit the width of an A4 portrait page
+MIN_COLUMN, MAX_COLUMN = 5, 42
+
+
+def _weights(table: Table) -> list[int]:
+    weights = []
+    for i, name in enumerate(table.columns):
+        longest_word = max((len(w) for w in name.split()), default=1)
+        content = max((len(row[i].text) for row in table.rows), default=0)
+        header = max(longest_word + 2, (len(name) + 1) // 2 + 2)
+        weights.append(max(MIN_COLUMN, header, min(content, MAX_COLUMN) + 2))
+    return weights
+
+
+def _colgroup(table: Table) -> tuple[str, str]:
+    """The ``<colgroup>`` and the table's width, as a share of the line."""
+    weights = _weights(table)
+    total = sum(weights)
+    share = min(100, round(100 * total / CHARS_PER_LINE))
+    cols = "".join(f'<col style="width:{100 * w / total:.1f}%">' for w in weights)
+    return f"<colgroup>{cols}</colgroup>", f"{max(share, 40)}%"
+
+
+def _table(table: Table) -> str:
+    if not table.rows:
+        caption = f"<strong>{html_text(table.caption)}</strong>: " if table.caption else ""
+        return f'<p class="empty">{caption}{html_text(table.empty)}</p>'
+    numeric = [
+        all(row[i].kind in _NUMERIC or row[i].value is None for row in table.rows)
+        and any(row[i].kind in _NUMERIC for row in table.rows)
+        for i in range(len(table.columns))
+    ]
+    head = "".join(
+        f'<th class="{"num" if numeric[i] else "txt"}" scope="col">{html_text(name)}</th>'
+        for i, name in enumerate(table.columns)
+    )
+    body = "".join(
+        "<tr>" + "".join(_cell(c, numeric[i]) for i, c in enumerate(row)) + "</tr>"
+        for row in table.rows
+    )
+    caption = f"<caption>{html_text(table.caption)}</caption>" if table.caption else ""
+    cols, width = _colgroup(table)
+    wide = ' class="wide"' if len(table.columns) > 4 else ""
+    return (
+        f'<div class="table-wrap"><table{wide} style="width:{width}">{caption}{cols}'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
+
+
+def _block(block: Block) -> str:
+    if isinstance(block, Paragraph):
+        return f"<p>{html_text(block.text)}</p>"
+    if isinstance(block, Bullets):
+        tag = "ol" if block.ordered else "ul"
+        items = "".join(f"<li>{html_text(item)}</li>" for item in block.items)
+        return f"<{tag}>{items}</{tag}>"
+    if isinstance(block, Table):
+        return _table(block)
+    if isinstance(block, Figure):
+        wide = ' class="wide"' if block.wide else ""
+        return (
+            f'<figure{wide}><div class="svg">{sanitize_svg(block.svg)}</div>'
+            f"<figcaption>{html_text(block.caption)}</figcaption></figure>"
+        )
+    if isinstance(block, Missing):
+        items = "".join(f"<li>{html_text(item)}</li>" for item in block.items)
+        return f'<div class="missing"><strong>Not yet in the canvas</strong><ul>{items}</ul></div>'
+    if isinstance(block, Files):
+        items = "".join(
+            f"<li>{html_text(label)}: {html_text(path)}</li>" for label, path in block.items
+        )
+        return f'<ul class="files">{items}</ul>'
+    raise TypeError(f"unknown block {type(block).__name__}")
+
+
+def _section(section: Section) -> str:
+    return f"<h2>{html_text(section.title)}</h2>" + "".join(_block(b) for b in section.blocks)
+
+
+def _conventions(deliverable: Deliverable) -> str:
+    if not deliverable.conventions:
+        return ""
+    rows = "".join(
+        f"<dt>{html_text(name)}</dt><dd>{html_text(value)}</dd>"
+        for name, value in deliverable.conventions
+    )
+    return f'<aside class="conventions"><h3>Conventions in force</h3><dl>{rows}</dl></aside>'
+
+
+def _deliverable(deliverable: Deliverable) -> str:
+    return (
+        f'<section class="deliverable" id="d-{html_text(deliverable.key)}">'
+        f"<h1>{html_text(deliverable.heading)}</h1>"
+        f'<p class="summary">{html_text(deliverable.summary)}</p>'
+        + _conventions(deliverable)
+        + "".join(_section(s) for s in deliverable.sections)
+        + "</section>"
+    )
+
+
+def _cover(document: Document) -> str:
+    headline = "".join(
+        f"<div><dt>{html_text(label)}</dt><dd>{html_text(value)}</dd></div>"
+        for label, value in document.headline
+    )
+    toc = "".join(
+        f'<li><a href="#d-{html_text(d.key)}">{html_text(d.heading)}</a></li>'
+        for d in document.deliverables
+    )
+    return (
+        f'<header class="cover"><h1>{html_text(document.organization)}</h1>'
+        f'<p class="subtitle">{html_text(document.title)} — {html_text(document.subtitle)}</p>'
+        + (f'<dl class="headline">{headline}</dl>' if headline else "")
+        + (f'<nav><h2>Contents</h2><ul class="toc">{toc}</ul></nav>' if toc else "")
+        + "</header>"
+    )
+
+
+def render_html(document: Document) -> str:
+    """The whole report as one HTML page (a string); every canvas text is escaped."""
+    body = _cover(document) + "".join(_deliverable(d) for d in document.deliverables)
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html_text(document.organization)} — {html_text(document.title)}</title>"
+        f"<style>{CSS}</style></head><body><main>{body}"
+        "<footer>Generated by opcanvas. Every figure follows the conventions printed with its "
+        "deliverable.</footer></main></body></html>\n"
+    )
