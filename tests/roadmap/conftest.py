@@ -69,3 +69,10 @@ def plan() -> Callable[[Canvas], Roadmap]:
 @pytest.fixture(scope="session")
 def example() -> Canvas:
     return load_canvas(EXAMPLE)
+
+
+@pytest.fixture
+def make_cycle() -> Canvas:
+    return _planning_canvas(
+        [{"id": "a", "value": 1, "depends_on": ["b"]}, {"id": "b", "value": 1, "depends_on": ["a"]}]
+    )
