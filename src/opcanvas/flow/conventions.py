@@ -70,6 +70,9 @@ def conventions(settings: Settings, cal: Calendar) -> dict[str, str]:
         "bottleneck": "office: the step with the largest wait before it (else the largest "
         "LT); manufacturing: the highest utilisation (else the longest effective C/T per "
         "person)",
+        "wait_share": "a step's wait (weighted by the share of items reaching it under the "
+        "expected rule) ÷ the stream's elapsed lead time; a stream's: Σ wait ÷ elapsed time on "
+        "the critical path",
         "handoffs": "a step is a handoff when its lane differs from a predecessor's, or it "
         "sets handoff: true",
         "quality": "rolled %C&A = product of step %C&A, first-pass yield = product of step "

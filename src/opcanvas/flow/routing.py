@@ -138,6 +138,8 @@ def _find_cycle(stuck: list[str], preds: dict[str, tuple[str, ...]]) -> list[str
         if node in seen:
             cycle = seen[seen.index(node) :]
             cycle.reverse()  # we walked backwards
+            first = min(range(len(cycle)), key=lambda i: stuck.index(cycle[i]))
+            cycle = cycle[first:] + cycle[:first]  # start at the step listed first
             return [*cycle, cycle[0]]
         seen.append(node)
 

@@ -88,7 +88,9 @@ def analyze_stream_model(
         if known["process"]
         else None
     )
-    steps = _step_flows(stream, routing, figures, reach, ctx, set(chosen.path), elapsed)
+    # a step's share of the lead time is its expected wait (reach-weighted) over the stream's
+    weights = reach if settings.decision == "expected" else dict.fromkeys(reach, 1.0)
+    steps = _step_flows(stream, routing, figures, reach, weights, ctx, set(chosen.path), elapsed)
     steps = step_flags(steps, figures, ctx, settings, ref)
     completeness = stream_completeness(stream, figures, ctx.demand_rate is not None)
     bottleneck, rule = _bottleneck(steps, stream.mode)
@@ -191,6 +193,7 @@ def _step_flows(
     routing: Routing,
     figures: dict[str, StepFigures],
     reach: dict[str, float],
+    weights: dict[str, float],
     ctx: StreamContext,
     on_path: set[str],
     elapsed: float | None,
@@ -206,7 +209,7 @@ def _step_flows(
                 lanes[p] is not None and step.lane is not None and lanes[p] != step.lane
                 for p in preds
             )
-        wait = fig.path_wait
+        wait = None if fig.path_wait is None else fig.path_wait * weights[step.id]
         capacity, utilisation = _capacity(fig, reach[step.id], ctx)
         manufacturing = ctx.mode == "manufacturing"
         flows.append(
