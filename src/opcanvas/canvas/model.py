@@ -10,9 +10,10 @@ Gaps, handoffs, the roadmap and governance live in :mod:`opcanvas.canvas.plan`.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from opcanvas.canvas.base import Id, Model
 from opcanvas.canvas.fields import Count, Duration, Money, Number, Percent, Rate, using_calendar
@@ -206,6 +207,9 @@ class Stream(Model):
     demand: Rate | None = Field(None, description="customer demand, for takt time")
     production: Production | None = None
     wip: Count | None = Field(None, description="work in process (Little's law)")
+    wip_limit: Count | None = Field(
+        None, description="cap on work in process (CONWIP): new work waits at the entry"
+    )
     throughput: Rate | None = None
     lead_time: Duration | None = Field(None, description="observed end-to-end lead time")
     steps: list[Step] = []
@@ -288,11 +292,12 @@ class Canvas(Model):
     @classmethod
     def _on_own_calendar(cls, data: Any, handler: Any) -> Canvas:
         """Validate the calendar first, so every duration resolves on it."""
+        cal = Calendar()
         if isinstance(data, dict) and data.get("calendar") is not None:
             raw = data["calendar"]
-            cal = raw if isinstance(raw, Calendar) else Calendar.model_validate(raw)
-        else:
-            cal = Calendar()
+            # a bad calendar is validated again below, where its errors carry "calendar." keys
+            with suppress(ValidationError):
+                cal = raw if isinstance(raw, Calendar) else Calendar.model_validate(raw)
         with using_calendar(cal):
             result: Canvas = handler(data)
         return result
