@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.markup import escape
 from rich.table import Table
 
@@ -45,7 +46,11 @@ def _time(minutes: float | None, cal: Calendar) -> str:
 
 
 def _pct(fraction: float | None) -> str:
-    return DASH if fraction is None else format_percent(fraction)
+    if fraction is None:
+        return DASH
+    if 0 < fraction < 0.001:  # manufacturing flow efficiencies: keep two significant digits
+        return f"{fraction * 100:.2g}%"
+    return format_percent(fraction)
 
 
 def _flag_summary(flags: tuple[Flag, ...]) -> str:
@@ -78,9 +83,18 @@ _COLUMNS = (
 
 
 def _streams_table(title: str, streams: list[StreamFlow], cal: Calendar) -> Table:
-    table = Table(title=escape(title), title_justify="left")
+    # no vertical rules, so the nine columns fit a normal terminal
+    table = Table(title=escape(title), title_justify="left", box=box.SIMPLE_HEAD)
     for column in _COLUMNS:
-        table.add_column(column, justify="left" if column in ("stream", "bottleneck") else "right")
+        text = column in ("stream", "bottleneck")
+        # names wrap rather than lose their ends; numbers stay on one line
+        table.add_column(
+            column,
+            justify="left" if text else "right",
+            overflow="fold",
+            no_wrap=not text,
+            min_width=10 if text else None,
+        )
     for flow in streams:
         table.add_row(
             escape(flow.ref.partition("/")[2] or flow.ref),
@@ -104,7 +118,7 @@ def print_canvas_flow(flow: CanvasFlow, cal: Calendar) -> None:
         )
         table.add_section()
         table.add_row(
-            "[bold]engine total[/]",
+            "[bold]engine[/]",
             _time(engine.lead_time_total, cal),
             _time(engine.process_time_total, cal),
             _pct(engine.flow_efficiency),
@@ -130,7 +144,10 @@ def print_stream_flow(flow: StreamFlow, cal: Calendar) -> None:
     columns = ["step", "lane", "wait", "PT", "LT", "%C&A"]
     columns += ["C/T", "eff. C/T", "inv. days", "util."] if manufacturing else ["wait share"]
     for column in columns:
-        table.add_column(column, justify="left" if column in ("step", "lane") else "right")
+        text = column in ("step", "lane")
+        table.add_column(
+            column, justify="left" if text else "right", overflow="fold", no_wrap=not text
+        )
     for step in flow.steps:
         cells = [
             ("* " if step.on_critical_path else "  ") + escape(step.id),
@@ -172,7 +189,7 @@ def _print_flags(flags: tuple[Flag, ...]) -> None:
         return
     table = Table(title="flags", title_justify="left")
     for column in ("severity", "stream", "step", "message"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     ordered = sorted(flags, key=lambda f: -SEVERITY_RANK[f.severity])  # stable: canvas order
     for flag in ordered:
         table.add_row(
