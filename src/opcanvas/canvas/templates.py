@@ -12,12 +12,16 @@ the organisation name and writing one back keeps every comment and line as it wa
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from opcanvas.canvas.io import dump_document, parse_canvas, read_document, write_atomic
+from ruamel.yaml.comments import CommentedMap
+
+from opcanvas.canvas.io import dump_document, parse_canvas, write_atomic
 from opcanvas.canvas.model import Canvas
 from opcanvas.errors import CanvasError, Location
 
@@ -91,6 +95,7 @@ def get_template(name: str) -> Template:
     )
 
 
+@cache
 def template_text(name: str) -> str:
     """The YAML text of a built-in template, comments included.
 
@@ -101,32 +106,53 @@ def template_text(name: str) -> str:
     return (files("opcanvas.canvas") / "templates" / template.filename).read_text("utf-8")
 
 
+def _organization(name: str) -> str:
+    if not name.strip():
+        raise CanvasError(
+            "expected an organisation name, got an empty one",
+            hint='pass --organization "Your Company", or leave it out to keep the placeholder',
+        )
+    return name.strip()
+
+
 def render_template(name: str, organization: str | None = None) -> str:
-    """The template's text with ``organization`` set (comments and layout kept).
+    """The template's text with ``organization`` set; every other line stays as it is.
 
     >>> "organization: Acme" in render_template("blank", "Acme")
+    True
+    >>> "organization: 'Acme: Holdings'" in render_template("blank", "Acme: Holdings")
     True
     """
     text = template_text(name)
     if organization is None:
         return text
-    if not organization.strip():
-        raise CanvasError(
-            "expected an organisation name, got an empty one",
-            hint='pass --organization "Your Company", or leave it out to keep the placeholder',
-        )
-    doc = read_document(text, f"template {name}")
-    doc["organization"] = organization.strip()
-    return dump_document(doc)
+    # The YAML writer quotes the name where YAML needs it; only that one line changes, so the
+    # result is what a round trip through the document would give, without re-reading the file.
+    doc = CommentedMap(organization=_organization(organization))
+    line = dump_document(doc).rstrip("\n")
+    return _ORGANIZATION_LINE.sub(lambda _: line, text, count=1)
+
+
+_ORGANIZATION_LINE = re.compile(r"^organization: .*$", re.MULTILINE)
+
+
+@cache
+def _validated(name: str) -> Canvas:
+    # Reading YAML with comments is slow in pure Python (about a second for the sample), so
+    # each template is read once per process and handed out as copies.
+    return parse_canvas(template_text(name), f"template {name}")
 
 
 def load_template(name: str, organization: str | None = None) -> Canvas:
-    """A built-in template as a validated :class:`Canvas`.
+    """A built-in template as a validated :class:`Canvas` (a fresh copy: callers may change it).
 
     >>> load_template("blank", "Acme").counts()["engines"]
     4
     """
-    return parse_canvas(render_template(name, organization), f"template {name}")
+    canvas = _validated(name).model_copy(deep=True)
+    if organization is not None:
+        canvas.organization = _organization(organization)
+    return canvas
 
 
 def sample_text() -> str:
@@ -135,7 +161,7 @@ def sample_text() -> str:
 
 
 def sample_canvas() -> Canvas:
-    """The built-in sample organisation (a fresh copy on each call: callers may change it).
+    """The built-in sample organisation, Northwind Services (a fresh copy on each call).
 
     >>> sample_canvas().stream("growth/mql-to-close").name
     'MQL → Closed-Won'
@@ -152,7 +178,7 @@ def init_canvas(
 ) -> Canvas:
     """Write a new canvas file from a template; refuse to replace a file unless ``force``.
 
-    The text is validated before anything is written, and written atomically.
+    Nothing is written unless the canvas validates; the write is atomic.
 
     >>> import tempfile, pathlib
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "acme.yaml"
@@ -172,6 +198,6 @@ def init_canvas(
             hint="pass --force to overwrite it, or choose another file name",
         )
     text = render_template(template, organization)
-    canvas = parse_canvas(text, path)
+    canvas = load_template(template, organization)  # the text validated, as tests check
     write_atomic(path, text)
     return canvas
