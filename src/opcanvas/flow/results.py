@@ -100,7 +100,18 @@ class LittleResult(_ToDict):
 
 @dataclass(frozen=True)
 class StepFlow(_ToDict):
-    """The flow figures of one step. Manufacturing figures are ``None`` in office mode."""
+    """The flow figures of one step. Manufacturing figures are ``None`` in office mode.
+
+    ``lead_time`` is wait + PT, or the wait alone when ``lead_time_includes_process_time`` is
+    off; ``elapsed_time`` is always wait + PT (``None`` unless both are known or LT is given).
+    In manufacturing mode ``process_time`` is the C/T and ``wait_time`` the inventory before
+    the step divided by demand. ``wait_share`` is the step's wait (times ``reach`` under the
+    expected decision rule) over the stream's elapsed time. ``reach`` is the share of items that
+    visit the step (decision points send items down one branch). ``utilisation`` = reach ×
+    demand per day × effective C/T ÷ (people × available time per day). ``sources`` says per
+    figure whether it was measured, estimated, derived or is missing. ``predecessors`` and
+    ``branches`` (exit → probability) are the routing edges into and out of the step.
+    """
 
     id: str
     name: str
@@ -135,7 +146,16 @@ class StepFlow(_ToDict):
 
 @dataclass(frozen=True)
 class StreamFlow(_ToDict):
-    """The flow figures of one value stream (``ref`` is ``engine/stream``)."""
+    """The flow figures of one value stream (``ref`` is ``engine/stream``).
+
+    ``lead_time``, ``process_time`` and ``wait_time`` add up along ``critical_path`` (the
+    longest path; probability-weighted over decision points under the expected rule, whose
+    named path is the most likely one, with ``path_probability``). ``elapsed_time`` is wait +
+    PT on that path whatever the LT convention; ``flow_efficiency`` = process time ÷ elapsed
+    time. ``work_content`` = Σ reach × PT (or C/T) over every step; ``operators_needed`` =
+    work content ÷ takt. ``inventory_days`` is the top of the lead-time ladder (manufacturing).
+    A total is ``None`` when no step has the figure.
+    """
 
     ref: str
     name: str
