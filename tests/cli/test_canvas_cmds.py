@@ -268,9 +268,8 @@ def test_malformed_yaml_exits_2_with_line_and_column(run: Any, tmp_path: Path) -
     assert code == 2
     # the unclosed [ runs on into the next line; the parser stops at the colon after "demand"
     line, column = _line_col(text, "demand:")
-    assert f"error: {path}:{line}:{column + len('demand')}: malformed YAML: expected ',' or ']'" in (
-        err
-    )
+    where = f"{path}:{line}:{column + len('demand')}"
+    assert f"error: {where}: malformed YAML: expected ',' or ']'" in err
     assert _untouched(path) == before
 
 
