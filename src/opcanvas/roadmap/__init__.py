@@ -9,6 +9,49 @@
 1494000
 """
 
+from opcanvas.roadmap.analysis import PlanAnalysis, analyze_plan
+from opcanvas.roadmap.dependencies import DependencyMap, Edge, HandoffView, Node, dependency_map
+from opcanvas.roadmap.governance import GovernancePack, Review, SprintAgenda, governance_pack
+from opcanvas.roadmap.ics import to_ics
+from opcanvas.roadmap.lineage import GapLink, KpiNode, KpiTree, kpi_lineage
 from opcanvas.roadmap.plan import MaturityPath, Placement, Roadmap, SprintPlan, plan_roadmap
+from opcanvas.roadmap.tracking import (
+    KpiTrack,
+    RoiCheck,
+    Tracking,
+    kpi_tracks,
+    load_tracking,
+    roi_validation,
+    tracking_path,
+)
 
-__all__ = ["MaturityPath", "Placement", "Roadmap", "SprintPlan", "plan_roadmap"]
+__all__ = [
+    "DependencyMap",
+    "Edge",
+    "GapLink",
+    "GovernancePack",
+    "HandoffView",
+    "KpiNode",
+    "KpiTrack",
+    "KpiTree",
+    "MaturityPath",
+    "Node",
+    "Placement",
+    "PlanAnalysis",
+    "Review",
+    "Roadmap",
+    "RoiCheck",
+    "SprintAgenda",
+    "SprintPlan",
+    "Tracking",
+    "analyze_plan",
+    "dependency_map",
+    "governance_pack",
+    "kpi_lineage",
+    "kpi_tracks",
+    "load_tracking",
+    "plan_roadmap",
+    "roi_validation",
+    "to_ics",
+    "tracking_path",
+]

@@ -6,6 +6,21 @@
 [1440000]
 """
 
+from opcanvas.value.analysis import GapAnalysis, analyze_gaps
+from opcanvas.value.conventions import conventions
+from opcanvas.value.prioritize import RankedGap, prioritize, value_score
 from opcanvas.value.quantify import GapValue, TornadoBar, evaluate_gap, quantify, unquantified
 
-__all__ = ["GapValue", "TornadoBar", "evaluate_gap", "quantify", "unquantified"]
+__all__ = [
+    "GapAnalysis",
+    "GapValue",
+    "RankedGap",
+    "TornadoBar",
+    "analyze_gaps",
+    "conventions",
+    "evaluate_gap",
+    "prioritize",
+    "quantify",
+    "unquantified",
+    "value_score",
+]
