@@ -209,7 +209,7 @@ def _print_conventions(conventions: dict[str, str]) -> None:
 
 @app.command()
 def analyze(
-    canvas_file: Annotated[Path, typer.Argument(metavar="CANVAS", help="The canvas file (YAML).")],
+    canvas: Annotated[Path, typer.Argument(help="The canvas file (YAML).")],
     stream: Annotated[
         str | None,
         typer.Option("--stream", "-s", help="Only this stream, as engine/stream; shows its steps."),
@@ -227,7 +227,7 @@ def analyze(
 ) -> None:
     """Flow metrics per engine and stream: lead time, process time, flow efficiency,
     rolled %C&A, takt, bottleneck, flags and completeness, with the conventions used."""
-    canvas = load_canvas(canvas_file)
+    model = load_canvas(canvas)
     result: CanvasFlow | StreamFlow
     if stream is not None:
         if engine is not None and stream.partition("/")[0] != engine:
@@ -235,16 +235,16 @@ def analyze(
                 f'stream "{stream}" is not in engine "{engine}"',
                 hint="drop --engine, or name a stream of that engine as engine/stream",
             )
-        result = analyze_stream(canvas, stream)
+        result = analyze_stream(model, stream)
         flags = result.flags
     else:
-        result = analyze_canvas(canvas, engines=None if engine is None else [engine])
+        result = analyze_canvas(model, engines=None if engine is None else [engine])
         flags = result.flags()
     if json_output:
         print_json(result.to_dict())
     elif isinstance(result, StreamFlow):
-        print_stream_flow(result, canvas.calendar)
+        print_stream_flow(result, model.calendar)
     else:
-        print_canvas_flow(result, canvas.calendar)
+        print_canvas_flow(result, model.calendar)
     if fail_on is not None and at_least(flags, fail_on.value):
         raise typer.Exit(EXIT_FINDINGS)
