@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import Field
 
 from opcanvas.canvas.base import Id, Model
-from opcanvas.canvas.fields import Count, Driver, Money
+from opcanvas.canvas.fields import Count, Driver, Money, Percent
 
 SolutionType = Literal["process_fix", "integration", "automation", "ai_agent"]
 
@@ -56,6 +56,9 @@ class Evidence(Model):
     current: float | None = None
     future: float | None = None
     recorded: str | None = Field(None, description="ISO date of the simulation run")
+    improvement: Percent | None = Field(
+        None, description="relative improvement of the metric: a range from the simulation's CI"
+    )
 
 
 class RealisedValue(Model):
