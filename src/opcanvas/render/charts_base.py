@@ -163,18 +163,19 @@ def format_in(minutes: float, unit: TimeUnit) -> str:
 
 
 def nice_ceiling(value: float) -> float:
-    """The smallest 1, 2, 2.5 or 5 × 10^k at or above ``value``: a fixed axis top.
+    """The smallest "round" number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 × 10^k) at or above
+    ``value``: a fixed axis top.
 
     A chart that places labels in data units needs to know its scale, so it fixes the domain
     to ``[0, nice_ceiling(max)]`` instead of letting Vega pick.
 
     >>> nice_ceiling(13.2), nice_ceiling(0.7), nice_ceiling(0)
-    (20.0, 1.0, 1.0)
+    (15.0, 0.8, 1.0)
     """
     if not value > 0:
         return 1.0
     power = 10.0 ** math.floor(math.log10(value))
-    for step in (1.0, 2.0, 2.5, 5.0, 10.0):
+    for step in (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0):
         if step * power >= value * (1 - 1e-12):
             return step * power
     return 10.0 * power  # pragma: no cover - the loop always returns

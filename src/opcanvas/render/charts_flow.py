@@ -162,7 +162,7 @@ def lead_time_chart(
             "step:N",
             sort=alt.EncodingSortField(field="order", op="min", order="ascending"),
             title=None,
-            axis=alt.Axis(labelLimit=200),
+            axis=alt.Axis(labelLimit=240),
         )
     )
     bars = (

@@ -237,8 +237,9 @@ def _value_panel(
         axis=money_axis(top, tickCount=4),
     )
     base = alt.Chart(data(rows)).encode(x=x, y=y)
-    area = base.mark_area(interpolate="step-after", color=GREEN, opacity=0.18)
-    line = base.mark_line(interpolate="step-after", color=GREEN, strokeWidth=2)
+    # straight lines between the points: value accrues steadily once an initiative is live
+    area = base.mark_area(color=GREEN, opacity=0.18)
+    line = base.mark_line(color=GREEN, strokeWidth=2)
     last = (
         alt.Chart(data(rows[-1:]))
         .mark_text(
@@ -267,13 +268,22 @@ class KpiBar:
 Status = Literal["on target", "off target", "not judged"]
 
 
+def _display(kpi: KpiBar) -> tuple[float, str]:
+    """How a KPI's numbers print: a ``%`` KPI holds fractions (the canvas convention), shown
+    as percent, and its differences are percentage points."""
+    return (100.0, "pts") if kpi.unit == "%" else (1.0, kpi.unit or "")
+
+
 def kpi_status(kpi: KpiBar) -> tuple[Status, str]:
     """Whether the actual meets the target, read in the KPI's direction, and how far off it is.
 
-    The distance is relative to the target: |actual − target| ÷ |target|.
+    The distance is the difference in the KPI's unit (percentage points for ``%`` KPIs, whose
+    values are fractions) and, in brackets, relative to the target: |actual − target| ÷ |target|.
 
     >>> kpi_status(KpiBar("NPS", actual=42, target=40, direction="higher"))
     ('on target', 'higher is better: 2 above target (5.0%)')
+    >>> kpi_status(KpiBar("Win rate", actual=0.30, target=0.35, unit="%", direction="higher"))
+    ('off target', 'higher is better: 5 pts below target (14.3%)')
     """
     if kpi.actual is None or kpi.target is None:
         return "not judged", "no actual" if kpi.actual is None else "no target"
@@ -281,8 +291,10 @@ def kpi_status(kpi: KpiBar) -> tuple[Status, str]:
         return "not judged", "direction not set (higher or lower is better)"
     met = kpi.actual >= kpi.target if kpi.direction == "higher" else kpi.actual <= kpi.target
     side = "above" if kpi.actual > kpi.target else "below" if kpi.actual < kpi.target else "at"
-    unit = f" {kpi.unit}" if kpi.unit else ""
-    distance = f"{abs(kpi.actual - kpi.target):.3g}{unit} {side} target"
+    scale, unit = _display(kpi)
+    distance = (
+        f"{abs(kpi.actual - kpi.target) * scale:.3g}{' ' + unit if unit else ''} {side} target"
+    )
     if side == "at":
         distance = "at target"
     elif kpi.target != 0:
@@ -290,44 +302,42 @@ def kpi_status(kpi: KpiBar) -> tuple[Status, str]:
     return ("on target" if met else "off target"), f"{kpi.direction} is better: {distance}"
 
 
+ROW_HEIGHT = 22
+
+
 def _kpi_row(kpi: KpiBar, label: str, index: int) -> alt.LayerChart:
-    values = [
-        check_number(v, f"kpis[{index}].{name}", minimum=None)
+    scale, _ = _display(kpi)
+    shown = {
+        name: None if v is None else check_number(v, f"kpis[{index}].{name}", minimum=None) * scale
         for name, v in (("actual", kpi.actual), ("target", kpi.target), ("baseline", kpi.baseline))
-        if v is not None
-    ]
+    }
+    values = [v for v in shown.values() if v is not None]
     status, detail = kpi_status(kpi)
     low = min([0.0, *values])
     high = nice_ceiling(max([0.0, *values]) * 1.1) if max([0.0, *values]) > 0 else 1.0
     unit = f" ({kpi.unit})" if kpi.unit else ""
     row = {
-        "label": f"{label}{unit}",
-        "actual": kpi.actual,
-        "target": kpi.target,
-        "baseline": kpi.baseline,
-        "status": status,
-        "detail": f"{status} · {detail}",
-        "low": low,
-        "high": high,
-    }
+        "label": f"{label}{unit}", **shown, "status": status,
+        "detail": f"{status} · {detail}", "low": low, "high": high,
+    }  # fmt: skip
     x_scale = alt.Scale(domain=[low, high], nice=False)
     base = alt.Chart(data([row]))
+    axis = alt.Axis(tickCount=5, labelFlush=True, format=",~f")
     layers: list[Any] = [
-        base.mark_bar(color="#EEEEEE", height=22).encode(
-            x=alt.X(
-                "low:Q", scale=x_scale, title=None, axis=alt.Axis(tickCount=5, labelFlush=True)
-            ),
-            x2="high:Q",
+        base.mark_bar(color="#EEEEEE", height=ROW_HEIGHT).encode(
+            x=alt.X("low:Q", scale=x_scale, title=None, axis=axis), x2="high:Q"
         ),
+        # two caption lines above the bar: the KPI, then its judgement
         base.mark_text(
-            align="left", baseline="bottom", fontSize=11, fontWeight="bold", color=INK
-        ).encode(x=alt.value(0), y=alt.value(-6), text="label:N"),
-        base.mark_text(align="right", baseline="bottom", fontSize=10, color=INK).encode(
-            x=alt.value(WIDTH), y=alt.value(-6), text="detail:N"
-        ),
-    ]
+            align="left", baseline="bottom", fontSize=11, fontWeight="bold", color=INK,
+            limit=WIDTH,
+        ).encode(x=alt.value(0), y=alt.value(-20), text="label:N"),
+        base.mark_text(
+            align="left", baseline="bottom", fontSize=10, color=INK, limit=WIDTH
+        ).encode(x=alt.value(0), y=alt.value(-5), text="detail:N"),
+    ]  # fmt: skip
     if kpi.baseline is not None:
-        layers.append(base.mark_bar(color=LIGHT, height=22).encode(x="baseline:Q"))
+        layers.append(base.mark_bar(color=LIGHT, height=ROW_HEIGHT).encode(x="baseline:Q"))
     if kpi.actual is not None:
         layers.append(
             base.mark_bar(height=10).encode(
@@ -346,7 +356,7 @@ def _kpi_row(kpi: KpiBar, label: str, index: int) -> alt.LayerChart:
         layers.append(
             base.mark_tick(color=INK, thickness=3, size=26, opacity=1).encode(x="target:Q")
         )
-    return layered(*layers).properties(width=WIDTH, height=22)
+    return layered(*layers).properties(width=WIDTH, height=ROW_HEIGHT)
 
 
 def kpi_chart(
@@ -354,7 +364,8 @@ def kpi_chart(
 ) -> alt.VConcatChart:
     """One bullet bar per KPI, each on its own scale: the actual as a bar coloured by whether
     it meets the target in the KPI's direction, the target as a black tick, the baseline (when
-    given) as a grey band. A KPI without a direction is drawn grey and not judged.
+    given) as a grey band. A KPI without a direction is drawn grey and not judged. A KPI
+    whose unit is ``%`` holds fractions (0.3 = 30 %) and is drawn in percent.
     """
     check_nonempty(kpis, "KPI")
     labels = unique_labels(kpi.label for kpi in kpis)
@@ -368,8 +379,8 @@ def kpi_chart(
         "grey band: baseline"
     )
     return configure(
-        alt.vconcat(*rows, spacing=34).properties(
-            title=alt.TitleParams(title, subtitle=subtitle, offset=24),
+        alt.vconcat(*rows, spacing=52).properties(
+            title=alt.TitleParams(title, subtitle=subtitle, offset=36),
             description=f"{title}: {subtitle}",
         )
     )

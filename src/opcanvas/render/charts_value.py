@@ -315,13 +315,13 @@ def _matrix_key(rows: list[dict[str, Any]]) -> alt.LayerChart:
     number = base.mark_text(align="right", fontWeight="bold", fontSize=10, color=INK).encode(
         x=alt.value(14), text="number:N"
     )
-    label = base.mark_text(align="left", fontSize=10, color=INK, limit=190).encode(
+    label = base.mark_text(align="left", fontSize=10, color=INK, limit=250).encode(
         x=alt.value(20), text="label:N"
     )
     value = base.mark_text(align="right", fontSize=10, color=INK).encode(
-        x=alt.value(270), text="money:N"
+        x=alt.value(330), text="money:N"
     )
-    return layered(number, label, value).properties(width=270, height=height)
+    return layered(number, label, value).properties(width=330, height=height)
 
 
 def _quadrant_guides(
