@@ -23,25 +23,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from opcanvas.render.mapmodel import MapView, StepView
+from opcanvas.render.text import fit
 
 MARGIN = 16.0
-LABEL_W = 84.0  # swim-lane names, the supplier icon and the ladder's labels
+LABEL_W = 92.0  # swim-lane names, the supplier icon and the ladder's labels
 GAP = 80.0  # between boxes: the queue triangle, the decision diamond, branch labels
 BOX_W = 132.0
 COL_W = GAP + BOX_W
 END_GAP = 56.0  # after the last column: the line to the customer
 TITLE_H = 50.0
-OUTSIDE_H = 82.0
-ROW_PAD = 16.0  # above a box: the bottleneck burst and the channel for long edges
-PROCESS_H = 56.0
+OUTSIDE_H = 72.0
+ROW_PAD = 15.0  # above a box: the bottleneck burst and the channel for long edges
+NAME_SIZE = 11.0
+NAME_LINE = 13.0
+NAME_MAX_LINES = 3
+NOTE_SIZE = 8.5
+NOTE_LINE = 10.0
+NOTE_MAX_LINES = 2
 DATA_ROW = 15.0
+DATA_H = 3 * DATA_ROW + 6
 TAG_H = 14.0
-NOTE_H = 12.0
-ROW_H = ROW_PAD + PROCESS_H + 3 * DATA_ROW + 6 + 4 + TAG_H + 3 + NOTE_H + 10
+ROW_BOTTOM = 6.0
 ARROW_DY = 44.0  # flow arrows enter and leave a box this far below its top
-LADDER_H = 78.0
-TOTALS_H = 62.0
-LEGEND_H = 70.0
+LADDER_H = 72.0
+TOTALS_H = 58.0
+LEGEND_H = 58.0
 MIN_WIDTH = 1040.0
 
 Point = tuple[float, float]
@@ -79,6 +85,7 @@ class Place:
     data: Box
     tags_y: float
     note_y: float
+    note_h: float
     row_top: float
     row_bottom: float
 
@@ -153,6 +160,45 @@ def columns(view: MapView) -> dict[str, int]:
     return {i: found[i] for i in ids}
 
 
+def name_width(step: StepView) -> float:
+    """Room for the step name in its process box (less beside the bottleneck's burst)."""
+    return BOX_W - 12 - (14 if step.bottleneck else 0)
+
+
+def note_text(view: MapView, step: StepView) -> str | None:
+    """The line under a step: its future-state changes, else its warnings."""
+    if view.state == "future" and step.changes:
+        return "Δ " + "; ".join(step.changes)
+    if step.flags:
+        return "⚑ " + "; ".join(step.flags)
+    return None
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Row heights: every process box as tall as the longest name needs; each lane's notes
+    line as tall as that lane's longest note (lanes without notes stay compact)."""
+
+    process_h: float
+    note_h: dict[str, float]
+
+    def row_h(self, lane: str) -> float:
+        return ROW_PAD + self.process_h + DATA_H + 4 + TAG_H + 3 + self.note_h[lane] + ROW_BOTTOM
+
+
+def _rows(view: MapView) -> Rows:
+    names = [
+        len(fit(s.name, name_width(s), NAME_SIZE, max_lines=NAME_MAX_LINES, bold=True).lines)
+        for s in view.steps
+    ]
+    notes: dict[str, float] = {lane: 0.0 for lane in _lanes(view)}
+    for step in view.steps:
+        if text := note_text(view, step):
+            lines = len(fit(text, BOX_W, NOTE_SIZE, max_lines=NOTE_MAX_LINES).lines)
+            notes[step.lane] = max(notes[step.lane], NOTE_LINE * lines)
+    return Rows(30 + NAME_LINE * max([2, *names]), notes)
+
+
 def _lanes(view: MapView) -> list[str]:
     lanes: list[str] = []
     for step in view.steps:
@@ -161,7 +207,7 @@ def _lanes(view: MapView) -> list[str]:
     return lanes or [""]
 
 
-def _place_steps(view: MapView, cols: dict[str, int], top: float) -> tuple[
+def _place_steps(view: MapView, cols: dict[str, int], top: float, rows: Rows) -> tuple[
     dict[str, Place], list[Band]]:  # fmt: skip
     lanes = _lanes(view)
     slot: dict[tuple[str, int], int] = {}
@@ -175,20 +221,21 @@ def _place_steps(view: MapView, cols: dict[str, int], top: float) -> tuple[
     bands, lane_top, y = [], {}, top
     for lane in lanes:
         lane_top[lane] = y
-        bands.append(Band(lane, y, heights[lane] * ROW_H))
-        y += heights[lane] * ROW_H
+        bands.append(Band(lane, y, heights[lane] * rows.row_h(lane)))
+        y += heights[lane] * rows.row_h(lane)
     places: dict[str, Place] = {}
     rows_before = {lane: sum(heights[ln] for ln in lanes[: lanes.index(lane)]) for lane in lanes}
     for step in view.steps:
-        row_top = lane_top[step.lane] + sub[step.id] * ROW_H
+        row_h = rows.row_h(step.lane)
+        row_top = lane_top[step.lane] + sub[step.id] * row_h
         x = MARGIN + LABEL_W + cols[step.id] * COL_W + GAP
-        box = Box(x, row_top + ROW_PAD, BOX_W, PROCESS_H)
-        data = Box(x, box.bottom, BOX_W, 3 * DATA_ROW + 6)
+        box = Box(x, row_top + ROW_PAD, BOX_W, rows.process_h)
+        data = Box(x, box.bottom, BOX_W, DATA_H)
         tags_y = data.bottom + 4
         places[step.id] = Place(
             step.id, cols[step.id], rows_before[step.lane] + sub[step.id],
-            lanes.index(step.lane), box, data, tags_y, tags_y + TAG_H + 3, row_top,
-            row_top + ROW_H,
+            lanes.index(step.lane), box, data, tags_y, tags_y + TAG_H + 3,
+            rows.note_h[step.lane], row_top, row_top + row_h,
         )  # fmt: skip
     return places, bands
 
@@ -227,11 +274,13 @@ def _branch_edges(step: StepView, places: dict[str, Place]) -> tuple[Point, list
 
 
 def _rework(src: Place, dst: Place) -> Edge:
-    """Back along the bottom of the source row, into the target from above or below."""
-    y = src.row_bottom - 5
+    """Back along the bottom of the source row, then up the target's left side into its data
+    box: below the flow arrows, clear of the boxes, tags and notes on the way."""
+    y = src.row_bottom - 4
     start = (src.box.right - 24, src.data.bottom)
-    end_y = dst.box.y if dst.row_top > src.row_top else dst.note_y + NOTE_H
-    points = (start, (start[0], y), (dst.box.right - 24, y), (dst.box.right - 24, end_y))
+    side = dst.box.x - 6
+    end = (dst.box.x, dst.data.y + dst.data.h / 2)
+    points = (start, (start[0], y), (side, y), (side, end[1]), end)
     return Edge(src.id, dst.id, "rework", points, "rework")
 
 
@@ -283,11 +332,11 @@ def layout(view: MapView) -> Layout:
     n_cols = max(cols.values(), default=0) + 1
     width = max(MARGIN + LABEL_W + n_cols * COL_W + END_GAP + MARGIN, MIN_WIDTH)
     lanes_top = TITLE_H + OUTSIDE_H
-    places, bands = _place_steps(view, cols, lanes_top)
+    places, bands = _place_steps(view, cols, lanes_top, _rows(view))
     lanes_bottom = bands[-1].y + bands[-1].h if bands else lanes_top
-    supplier = Box(MARGIN, TITLE_H + 14, 62, 44)
+    supplier = Box(MARGIN, TITLE_H + 6, 62, 44)
     content_right = MARGIN + LABEL_W + (n_cols - 1) * COL_W + GAP + BOX_W + END_GAP
-    customer = Box(content_right - END_GAP / 2 - 31, TITLE_H + 14, 62, 44)
+    customer = Box(content_right - END_GAP / 2 - 31, TITLE_H + 6, 62, 44)
     edges, diamonds = _edges(view, places, supplier, customer) if places else ([], {})
     ladder_y = lanes_bottom + 6
     totals_y = ladder_y + LADDER_H

@@ -7,6 +7,8 @@ text that fits here also fits in narrower fonts.
 
 >>> fit("Solution design and proposal", 60.0, 11.0, max_lines=2)
 Fitted(lines=('Solution', 'design…'), truncated=True)
+>>> fit("Non-standard terms", 60.0, 9.0, max_lines=3).lines
+('Non-', 'standard', 'terms')
 >>> esc('<script>alert("x")</script>')
 '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;'
 """
@@ -39,11 +41,13 @@ ELLIPSIS = "…"
 
 # Characters XML 1.0 forbids; a name pasted from a spreadsheet may carry them.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# XML turns line breaks and tabs in attributes into spaces (and \r into \n in text): do it first
+_LINE_BREAKS = re.compile("\r\n|[\r\n\t]")
 
 
 def clean(text: str) -> str:
     """Text safe to put anywhere in XML: forbidden control characters removed, lines joined."""
-    return _XML_INVALID.sub("", text).replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
+    return _LINE_BREAKS.sub(" ", _XML_INVALID.sub("", text))
 
 
 def esc(text: str) -> str:
@@ -99,24 +103,48 @@ def _ellipsize(text: str, width: float, size: float, bold: bool, *, force: bool 
     return cut.rstrip() + ELLIPSIS
 
 
-def fit(text: str, width: float, size: float, *, max_lines: int = 1, bold: bool = False) -> Fitted:
-    """Wrap ``text`` at spaces into at most ``max_lines`` lines no wider than ``width`` px.
+def _tokens(text: str) -> list[tuple[str, bool]]:
+    """Words, split after hyphens; ``True`` marks a piece glued to the one before it."""
+    pieces: list[tuple[str, bool]] = []
+    for word in clean(text).split():
+        for index, piece in enumerate(re.findall(r"[^-]+-+|[^-]+|-+", word)):
+            pieces.append((piece, index > 0))
+    return pieces
 
-    A word wider than the line is cut with an ellipsis; text left over after the last line
-    ends the last line with an ellipsis.
+
+def _split_wide(piece: str, width: float, size: float, bold: bool) -> list[str]:
+    """A piece wider than a line, cut into line-wide chunks (a long word or a URL)."""
+    chunks, current = [], ""
+    for char in piece:
+        if current and text_width(current + char, size, bold=bold) > width:
+            chunks.append(current)
+            current = ""
+        current += char
+    return [*chunks, current] if current else chunks
+
+
+def fit(text: str, width: float, size: float, *, max_lines: int = 1, bold: bool = False) -> Fitted:
+    """Wrap ``text`` into at most ``max_lines`` lines no wider than ``width`` px.
+
+    Lines break at spaces and after hyphens; a word wider than a line is cut across lines.
+    Text left over after the last line ends the last line with an ellipsis.
     """
-    words = clean(text).split()
     lines: list[str] = []
-    index = 0
-    while index < len(words) and len(lines) < max_lines:
-        line = words[index]
-        index += 1
-        while index < len(words) and text_width(f"{line} {words[index]}", size, bold=bold) <= width:
-            line = f"{line} {words[index]}"
-            index += 1
-        lines.append(line)
-    truncated = index < len(words) or any(text_width(x, size, bold=bold) > width for x in lines)
-    lines = [_ellipsize(line, width, size, bold) for line in lines]
-    if index < len(words):
+    current = ""
+    for piece, glued in _tokens(text):
+        candidate = current + piece if glued or not current else f"{current} {piece}"
+        if text_width(candidate, size, bold=bold) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        chunks = _split_wide(piece, width, size, bold)
+        lines.extend(chunks[:-1])
+        current = chunks[-1]
+    if current:
+        lines.append(current)
+    truncated = len(lines) > max_lines
+    lines = lines[:max_lines]
+    if truncated:
         lines[-1] = _ellipsize(lines[-1], width, size, bold, force=True)
     return Fitted(tuple(lines), truncated)

@@ -25,7 +25,25 @@ from __future__ import annotations
 
 from opcanvas.canvas.model import Canvas
 from opcanvas.render import icons
-from opcanvas.render.layout import BOX_W, DATA_ROW, GAP, TAG_H, Layout, Place, layout
+from opcanvas.render.layout import (
+    BOX_W,
+    DATA_ROW,
+    GAP,
+    LABEL_W,
+    MARGIN,
+    NAME_LINE,
+    NAME_MAX_LINES,
+    NAME_SIZE,
+    NOTE_LINE,
+    NOTE_MAX_LINES,
+    NOTE_SIZE,
+    TAG_H,
+    Layout,
+    Place,
+    layout,
+    name_width,
+    note_text,
+)
 from opcanvas.render.mapmodel import Figure, MapView, State, StepView, build_map
 from opcanvas.render.svg import INK, LINE, MUTED, Svg
 from opcanvas.render.text import text_width
@@ -53,10 +71,11 @@ def _lanes(svg: Svg, view: MapView, plan: Layout) -> None:
         svg.rect(16, band.y, right - 16, band.h, fill=LANE_FILLS[index % 2], stroke="#d5dbe3")
         if band.name:
             svg.fitted_text(
-                24, band.y + 20, band.name, width=70, size=10.5, max_lines=4, bold=True,
+                24, band.y + 20, band.name, width=LABEL_W - 12, size=10, max_lines=5, bold=True,
                 fill=LINE,
             )  # fmt: skip
-    svg.line(100, plan.lanes_top, 100, plan.bands[-1].y + plan.bands[-1].h, stroke="#d5dbe3")
+    x = MARGIN + LABEL_W
+    svg.line(x, plan.lanes_top, x, plan.bands[-1].y + plan.bands[-1].h, stroke="#d5dbe3")
     svg.close()
 
 
@@ -67,17 +86,17 @@ def _process_box(svg: Svg, step: StepView, place: Place, future: bool) -> None:
         box.x, box.y, box.w, box.h, fill="#ffffff", stroke=CHANGED if changed else BOX_LINE,
         stroke_width=2.2 if changed else 1.4,
     )  # fmt: skip
-    name_width = BOX_W - 12 - (14 if step.bottleneck else 0)
-    svg.fitted_text(box.x + 6, box.y + 15, step.name, width=name_width, size=11, max_lines=2,
-                    line_height=13, bold=True)  # fmt: skip
-    svg.line(box.x, box.y + 35, box.right, box.y + 35, stroke="#9aa5b1", stroke_width=0.8)
+    svg.fitted_text(box.x + 6, box.y + 15, step.name, width=name_width(step), size=NAME_SIZE,
+                    max_lines=NAME_MAX_LINES, line_height=NAME_LINE, bold=True)  # fmt: skip
+    rule = box.bottom - 21
+    svg.line(box.x, rule, box.right, rule, stroke="#9aa5b1", stroke_width=0.8)
     x = box.x + 6
     if step.people is not None:
-        icons.operator(svg, x, box.y + 40)
-        svg.text(x + 10, box.y + 50, step.people, size=9.5, fill=INK)
+        icons.operator(svg, x, rule + 5)
+        svg.text(x + 10, rule + 15, step.people, size=9.5, fill=INK)
         x += 14 + text_width(step.people, 9.5)
     if step.role:
-        svg.fitted_text(x, box.y + 50, step.role, width=box.right - 6 - x, size=9.5, fill=MUTED)
+        svg.fitted_text(x, rule + 15, step.role, width=box.right - 6 - x, size=9.5, fill=MUTED)
 
 
 def _data_box(svg: Svg, step: StepView, place: Place) -> None:
@@ -127,14 +146,14 @@ def _chip(svg: Svg, x: float, y: float, width: float, label: str) -> None:
     svg.fitted_text(x + 4, y + 10, label, width=width - 8, size=8.5, fill="#243b53")
 
 
-def _note(svg: Svg, step: StepView, place: Place, future: bool) -> None:
-    if future and step.changes:
-        text, color = "Δ " + "; ".join(step.changes), CHANGED
-    elif step.flags:
-        text, color = "⚑ " + "; ".join(step.flags), FLAG
-    else:
+def _note(svg: Svg, view: MapView, step: StepView, place: Place) -> None:
+    text = note_text(view, step)
+    if text is None:
         return
-    svg.fitted_text(place.box.x, place.note_y + 9, text, width=BOX_W, size=8.5, fill=color)
+    color = CHANGED if text.startswith("Δ") else FLAG
+    top = place.note_y if step.systems else place.tags_y + 2  # no chips: close up under the box
+    svg.fitted_text(place.box.x, top + 8, text, width=BOX_W, size=NOTE_SIZE,
+                    max_lines=NOTE_MAX_LINES, line_height=NOTE_LINE, fill=color)  # fmt: skip
 
 
 def _queue(svg: Svg, step: StepView, place: Place) -> None:
@@ -147,7 +166,7 @@ def _queue(svg: Svg, step: StepView, place: Place) -> None:
                    missing=step.queue.source == "missing")  # fmt: skip
     style = figure_style(step.queue)
     svg.fitted_text(
-        cx, place.box.y + 36, step.queue.text, width=GAP - 30, size=10, anchor="middle",
+        cx, place.box.y + 36, step.queue.text, width=GAP - 18, size=10, anchor="middle",
         bold=bool(style["bold"]), italic=bool(style["italic"]), fill=str(style["fill"]),
     )  # fmt: skip
     svg.close()
@@ -159,7 +178,7 @@ def _step(svg: Svg, view: MapView, step: StepView, place: Place) -> None:
     _process_box(svg, step, place, future)
     _data_box(svg, step, place)
     _tags(svg, step, place)
-    _note(svg, step, place, future)
+    _note(svg, view, step, place)
     if step.bottleneck:
         svg.open(id=f"bottleneck-{step.id}")
         svg.tooltip(f"Bottleneck: {step.name}")
@@ -181,7 +200,7 @@ def _edges(svg: Svg, view: MapView, plan: Layout) -> None:
             icons.thin_arrow(svg, edge.points)
             if edge.label and edge.label_at:
                 svg.fitted_text(edge.label_at[0], edge.label_at[1], edge.label,
-                                width=edge.label_width, size=9, max_lines=2, line_height=10.5,
+                                width=edge.label_width, size=9, max_lines=3, line_height=10.5,
                                 bold=True, fill=LINE)  # fmt: skip
         elif edge.kind == "rework":
             icons.thin_arrow(svg, edge.points, dash="5 3", color=FLAG)

@@ -73,7 +73,7 @@ def _ladder_label(svg: Svg, x: float, y: float, figure: Figure, width: float) ->
 
 def draw_ladder(svg: Svg, view: MapView, plan: Layout) -> None:
     """The lead-time ladder along the critical path: waits up, work down."""
-    up, down = plan.ladder_y + 26, plan.ladder_y + 52
+    up, down = plan.ladder_y + 22, plan.ladder_y + 46
     manufacturing = view.mode == "manufacturing"
     svg.open(id="ladder")
     svg.text(MARGIN + 8, up + 4, "Inventory" if manufacturing else "Wait", size=9.5, fill=MUTED)
@@ -154,7 +154,7 @@ def _legend_icons(svg: Svg, view: MapView, y: float) -> None:
 
 def draw_legend(svg: Svg, view: MapView, plan: Layout) -> None:
     """Icon key, the measured/estimate key with its source, and the conventions in force."""
-    y = plan.legend_y + 14
+    y = plan.legend_y + 12
     width = plan.width - 2 * MARGIN
     svg.open(id="legend")
     _legend_icons(svg, view, y)
@@ -168,11 +168,11 @@ def draw_legend(svg: Svg, view: MapView, plan: Layout) -> None:
     ):
         room = width - (x - MARGIN)
         used = min(text_width(text, 9.5, bold=bold), room)
-        svg.fitted_text(x, y + 19, text, width=room, size=9.5, bold=bold, italic=italic)
+        svg.fitted_text(x, y + 17, text, width=room, size=9.5, bold=bold, italic=italic)
         x += used + 18
         if x > MARGIN + width - 40:
             break
-    svg.fitted_text(MARGIN, y + 36, "Conventions: " + "; ".join(view.conventions),
+    svg.fitted_text(MARGIN, y + 31, "Conventions: " + "; ".join(view.conventions),
                     width=width, size=9, max_lines=2, line_height=11.5, fill=MUTED)  # fmt: skip
     svg.close()
 
