@@ -84,10 +84,12 @@ def init(
     console.print(
         f"wrote [bold]{escape(str(file))}[/] from the [bold]{template}[/] template for "
         f"{escape(canvas.organization)}: {counts['engines']} engines, {counts['streams']} streams, "
-        f"{counts['steps']} steps"
+        f"{counts['steps']} steps",
+        soft_wrap=True,  # paths stay whole, to copy and paste
     )
     console.print(
-        f"next: fill it in during the workshop, then run `opcanvas validate {escape(str(file))}`"
+        f"next: fill it in during the workshop, then run `opcanvas validate {escape(str(file))}`",
+        soft_wrap=True,
     )
     console.print(f"durations resolve on {summary['calendar']}", style="dim")
 
@@ -117,7 +119,7 @@ def validate(
     if json_output:
         print_json({"ok": True, **summary})
         return
-    console.print(f"[bold green]OK[/] {escape(str(canvas))}")
+    console.print(f"[bold green]OK[/] {escape(str(canvas))}", soft_wrap=True)
     _print_summary(summary, model)
 
 
@@ -140,7 +142,8 @@ def schema(
     write_atomic(output, text)
     console.print(
         f"wrote {escape(str(output))}; point editors at it with "
-        f"`# yaml-language-server: $schema={escape(output.name)}`"
+        f"`# yaml-language-server: $schema={escape(output.name)}`",
+        soft_wrap=True,
     )
 
 
