@@ -1,0 +1,89 @@
+"""Paths through the stream: variants with coverage, directly-follows edges, handoff pairs.
+
+- A *variant* is the sequence of steps of a case, instances ordered by (start, end, source
+  row). ``coverage[k]`` is the share of cases covered by the k most frequent variants.
+- A *directly-follows edge* a → b counts consecutive instances of a case; its duration is
+  from the end of a to the start of b, floored at zero (with one timestamp per event: from
+  completion to completion) — the definition of pm4py's performance DFG.
+- A *handoff pair* is an edge where the resource changes; its delay is the edge's duration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import narwhals as nw
+
+from opcanvas.mining.engines import Engine
+from opcanvas.mining.steps import handoff
+from opcanvas.mining.summary import Summary, summary_exprs
+
+SEPARATOR = "\x1f"  # the unit separator: never part of an activity name in practice
+COVERAGE_AT = (1, 5, 10, 20, 50)
+
+
+@dataclass(frozen=True)
+class Variant:
+    steps: tuple[str, ...]
+    cases: int
+    share: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"steps": list(self.steps), "cases": self.cases, "share": self.share}
+
+
+@dataclass(frozen=True)
+class Variants:
+    count: int
+    top: list[Variant]
+    coverage: dict[int, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"count": self.count, "top": [v.to_dict() for v in self.top],
+                "coverage": {str(k): v for k, v in self.coverage.items()}}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    target: str
+    count: int
+    duration: Summary
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"from": self.source, "to": self.target, "count": self.count,
+                "duration": self.duration.to_dict()}  # fmt: skip
+
+
+def variants(engine: Engine, instances: nw.LazyFrame[Any], top: int = 20) -> Variants:
+    """Variants by frequency (ties by sequence), the first ``top`` with their steps."""
+    per_case = engine.ordered_concat(instances, "case", "pos", "step", SEPARATOR)
+    counted = engine.rows(per_case.group_by("joined").agg(nw.len().alias("cases")))
+    ranked = sorted(((int(r["cases"]), str(r["joined"])) for r in counted),
+                    key=lambda cv: (-cv[0], cv[1]))  # fmt: skip
+    total = sum(c for c, _ in ranked)
+    listed = [Variant(tuple(v.split(SEPARATOR)), c, c / total) for c, v in ranked[:top]]
+    coverage, running = {}, 0
+    for rank, (cases, _) in enumerate(ranked, start=1):
+        running += cases
+        if rank in COVERAGE_AT:
+            coverage[rank] = running / total
+    for k in COVERAGE_AT:
+        coverage.setdefault(k, 1.0 if total else 0.0)
+    return Variants(len(ranked), listed, coverage)
+
+
+def edges(
+    engine: Engine, instances: nw.LazyFrame[Any], key: str = "step", only_handoffs: bool = False
+) -> list[Edge]:
+    """Directly-follows edges between ``key`` values (``step`` or ``activity``)."""
+    prev = "prev_step" if key == "step" else "prev_activity"
+    frame = instances.filter(~nw.col(prev).is_null())
+    if only_handoffs:
+        frame = frame.filter(handoff())
+    rows = engine.rows(
+        frame.group_by(prev, key).agg(nw.len().alias("n"), *summary_exprs("df_time", "d"))
+    )
+    found = [Edge(str(r[prev]), str(r[key]), int(r["n"]), Summary.from_row(r, "d")) for r in rows]
+    return sorted(found, key=lambda e: (-e.count, e.source, e.target))

@@ -1,0 +1,248 @@
+"""Activity instances, the unit every metric counts: one execution of one activity in a case.
+
+How instances are formed depends on the log's time model:
+
+* ``intervals``: every event is an instance (a start column and an end column).
+* ``lifecycle``: ``start`` and ``complete`` events of the same case and activity are paired
+  first-in first-out. A complete with no open start is an instance without a start (service
+  time unknown); a start never completed is left out (counted). The k-th matched complete
+  takes start number ``j + min(0, min_{i≤j}(s_i − i))``, where ``s_i`` is the number of
+  starts before complete ``i`` — a running minimum, so pairing is a window query that runs on
+  any engine, not a Python loop.
+* ``single``: one timestamp per event; every event is an instance without a start. Service
+  and waiting time cannot be told apart, and results say so.
+
+Then, per case, instances are ordered by (start, end, source row) and each gets: its position,
+the gap before it (``wait``: the time since every earlier instance had finished, zero when it
+starts while another still runs), the new time it adds to the union of intervals (``active``,
+so overlapping instances never count twice and waits are never negative), the
+directly-follows time from the previous instance's end, and the previous step, resource and
+lane (handoffs). Per case and step, the occurrence number (rework) and the previous
+occurrence's resource.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import narwhals as nw
+import pyarrow as pa
+
+from opcanvas.mining.engines import Engine
+from opcanvas.mining.eventlog import COMPLETE_WORDS, START_WORDS, EventLog
+from opcanvas.mining.timebasis import TimeBasis
+
+CASE = "case"
+ORDER = ["start_eff", "end", "row"]
+PAIR_ORDER = ["time", "is_complete", "row"]
+
+
+@dataclass(frozen=True)
+class InstanceCounts:
+    """How events became instances."""
+
+    time_model: str
+    instances: int
+    with_start: int
+    unmatched_completes: int
+    unmatched_starts: int
+    ignored_events: int
+
+    @property
+    def service_time_available(self) -> bool:
+        return self.with_start > 0
+
+    def notes(self) -> list[str]:
+        notes = []
+        if self.time_model == "single":
+            notes.append(
+                "one timestamp per event: service time and waiting time cannot be separated; "
+                "the time between steps is reported as directly-follows time (waiting plus "
+                "the next step's service)"
+            )
+        if self.unmatched_completes:
+            notes.append(
+                f"{self.unmatched_completes:,} complete event(s) without a start: "
+                "instances with unknown service time"
+            )
+        if self.unmatched_starts:
+            notes.append(f"{self.unmatched_starts:,} start event(s) never completed: left out")
+        if self.ignored_events:
+            notes.append(
+                f"{self.ignored_events:,} event(s) with other lifecycle transitions "
+                "(schedule, suspend, …) not used"
+            )
+        return notes
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "time_model": self.time_model, "instances": self.instances,
+            "with_start": self.with_start, "unmatched_completes": self.unmatched_completes,
+            "unmatched_starts": self.unmatched_starts, "ignored_events": self.ignored_events,
+            "service_time_available": self.service_time_available,
+        }  # fmt: skip
+
+
+def build_instances(
+    engine: Engine,
+    log: EventLog,
+    steps: dict[str, str] | None,
+    basis: TimeBasis,
+) -> tuple[nw.LazyFrame[Any], InstanceCounts]:
+    """Materialised instances with per-case context, and how they were formed.
+
+    ``steps`` maps activity → step; activities it does not name are left out. ``None``
+    makes every activity its own step.
+    """
+    events = engine.events(log)
+    if steps is not None:
+        lookup = pa.table({"activity": list(steps), "step": list(steps.values())})
+        events = events.join(engine.table(lookup), on="activity", how="inner")
+    else:
+        events = events.with_columns(step=nw.col("activity"))
+    kinds = _kinds(log)
+    total = _count(engine, events)
+    starts = unmatched_starts = 0
+    if log.time_model == "lifecycle":
+        raw, starts, unmatched_starts = _paired(engine, events)
+    else:
+        used = events if kinds is None else events.filter(_is_in("lifecycle", kinds, nulls=True))
+        raw = _single(used, log.time_model)
+    raw = engine.materialize(_on_basis(engine, raw, basis, log))
+    counts = engine.rows(
+        raw.select(nw.len().alias("n"), nw.col("start").count().alias("with_start"))
+    )[0]
+    n, with_start = int(counts["n"]), int(counts["with_start"])
+    unmatched_completes = n - with_start if log.time_model == "lifecycle" else 0
+    ignored = total - n - starts
+    instances = engine.materialize(with_context(raw))
+    return instances, InstanceCounts(
+        log.time_model, n, with_start, unmatched_completes, unmatched_starts, max(ignored, 0)
+    )
+
+
+def _kinds(log: EventLog) -> list[str] | None:
+    """In a single-timestamp log with complete transitions, only those count as events."""
+    values = set(log.quality.lifecycle)
+    if values & COMPLETE_WORDS:
+        return sorted(values & COMPLETE_WORDS)
+    return None
+
+
+def _is_in(column: str, values: list[str], *, nulls: bool) -> nw.Expr:
+    test = nw.col(column).is_in(values)
+    return (test | nw.col(column).is_null()) if nulls else test
+
+
+def _count(engine: Engine, frame: nw.LazyFrame[Any]) -> int:
+    return int(engine.rows(frame.select(nw.len().alias("n")))[0]["n"])
+
+
+def _single(events: nw.LazyFrame[Any], model: str) -> nw.LazyFrame[Any]:
+    start = nw.col("start") if model == "intervals" else nw.lit(None, nw.Int64())
+    return events.select(
+        CASE, "activity", "step", start.alias("start"), nw.col("time").alias("end"),
+        "resource", "role", "cost", "row", "month",
+    )  # fmt: skip
+
+
+def _paired(engine: Engine, events: nw.LazyFrame[Any]) -> tuple[nw.LazyFrame[Any], int, int]:
+    """Instances, the number of start events, and how many starts stayed unmatched."""
+    group = [CASE, "activity"]
+    marked = events.filter(
+        _is_in("lifecycle", sorted(START_WORDS | COMPLETE_WORDS), nulls=True)
+    ).with_columns(
+        is_start=nw.col("lifecycle").is_in(sorted(START_WORDS)).fill_null(False).cast(nw.Int64),
+    ).with_columns(is_complete=1 - nw.col("is_start"))  # fmt: skip
+    marked = marked.with_columns(
+        starts_before=nw.col("is_start").cum_sum().over(*group, order_by=PAIR_ORDER),
+        number=nw.col("is_complete").cum_sum().over(*group, order_by=PAIR_ORDER),
+    )
+    marked = engine.materialize(marked)
+    starts = marked.filter(nw.col("is_start") == 1).select(
+        CASE, "activity", nw.col("starts_before").alias("k"), nw.col("time").alias("start"),
+        nw.col("resource").alias("start_resource"), nw.col("role").alias("start_role"),
+        nw.col("cost").alias("start_cost"),
+    )  # fmt: skip
+    done = marked.filter(nw.col("is_start") == 0).with_columns(
+        x=nw.col("starts_before") - nw.col("number")
+    )
+    done = done.with_columns(low=nw.col("x").cum_min().over(*group, order_by=PAIR_ORDER))
+    done = done.with_columns(c=nw.min_horizontal(nw.col("low"), nw.lit(0)))
+    done = done.with_columns(
+        c_prev=nw.col("c").shift(1).over(*group, order_by=PAIR_ORDER).fill_null(0)
+    )
+    matched = nw.col("c") == nw.col("c_prev")
+    done = done.with_columns(
+        k=nw.when(matched).then(nw.col("number") + nw.col("c")).otherwise(nw.lit(-1)),
+        paired=matched.cast(nw.Int64),
+    )
+    joined = done.drop("start").join(starts, on=[CASE, "activity", "k"], how="left")
+    instances = joined.select(
+        CASE, "activity", "step", "start", nw.col("time").alias("end"),
+        nw.coalesce(nw.col("resource"), nw.col("start_resource")).alias("resource"),
+        nw.coalesce(nw.col("role"), nw.col("start_role")).alias("role"),
+        nw.coalesce(nw.col("cost"), nw.col("start_cost")).alias("cost"),
+        "row", "month",
+    )  # fmt: skip
+    sums = engine.rows(marked.select(nw.col("is_start").sum().alias("s")))[0]
+    paired = engine.rows(done.select(nw.col("paired").sum().alias("p")))[0]
+    started = int(sums["s"] or 0)
+    return instances, started, started - int(paired["p"] or 0)
+
+
+def _on_basis(
+    engine: Engine, frame: nw.LazyFrame[Any], basis: TimeBasis, log: EventLog
+) -> nw.LazyFrame[Any]:
+    """Add ``bstart``/``bend``: the instance's times on the chosen clock."""
+    frame = frame.with_columns(start_eff=nw.coalesce(nw.col("start"), nw.col("end")))
+    if basis.kind == "elapsed":
+        return frame.with_columns(bstart=nw.col("start_eff"), bend=nw.col("end"))
+    days = engine.table(basis.day_table(log.period_start, log.period_end))
+    offset = basis.offset_us()
+    day = 86_400_000_000
+    for column, out in (("start_eff", "bstart"), ("end", "bend")):
+        keyed = frame.with_columns(_day=(nw.col(column) + offset) // day)
+        joined = keyed.join(days, left_on="_day", right_on="day", how="left")
+        span = nw.col("close") - nw.col("open")
+        inside = nw.min_horizontal(nw.col(column) - nw.col("open"), span)
+        frame = joined.with_columns(
+            (nw.col("before") + nw.max_horizontal(inside, nw.lit(0))).alias(out)
+        ).drop("_day", "open", "close", "before")
+    return frame
+
+
+def with_context(raw: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """Per-case position, wait, active time, directly-follows time and predecessors."""
+    frame = raw.with_columns(
+        pos=nw.col("end").cum_count().over(CASE, order_by=ORDER),
+        running_end=nw.col("bend").cum_max().over(CASE, order_by=ORDER),
+        prev_bend=nw.col("bend").shift(1).over(CASE, order_by=ORDER),
+        prev_step=nw.col("step").shift(1).over(CASE, order_by=ORDER),
+        prev_activity=nw.col("activity").shift(1).over(CASE, order_by=ORDER),
+        prev_resource=nw.col("resource").shift(1).over(CASE, order_by=ORDER),
+        prev_role=nw.col("role").shift(1).over(CASE, order_by=ORDER),
+        occurrence=nw.col("end").cum_count().over(CASE, "step", order_by=ORDER),
+        prev_step_resource=nw.col("resource").shift(1).over(CASE, "step", order_by=ORDER),
+    )
+    frame = frame.with_columns(
+        prev_running_end=nw.col("running_end").shift(1).over(CASE, order_by=ORDER)
+    )
+    first = nw.col("prev_running_end").is_null()
+    gap = nw.col("bstart") - nw.col("prev_running_end")
+    covered_from = nw.max_horizontal(nw.col("bstart"), nw.col("prev_running_end"))
+    return frame.with_columns(
+        wait=nw.when(first)
+        .then(nw.lit(None, nw.Int64()))
+        .otherwise(nw.max_horizontal(gap, nw.lit(0))),
+        active=nw.when(first)
+        .then(nw.col("bend") - nw.col("bstart"))
+        .otherwise(nw.max_horizontal(nw.col("bend") - covered_from, nw.lit(0))),
+        df_time=nw.when(nw.col("prev_bend").is_null())
+        .then(nw.lit(None, nw.Int64()))
+        .otherwise(nw.max_horizontal(nw.col("bstart") - nw.col("prev_bend"), nw.lit(0))),
+        service=nw.when(nw.col("start").is_null())
+        .then(nw.lit(None, nw.Int64()))
+        .otherwise(nw.col("bend") - nw.col("bstart")),
+    ).drop("running_end")

@@ -1,0 +1,174 @@
+"""Per-step metrics, from activity instances (see :mod:`opcanvas.mining.instances`).
+
+Definitions (every duration on the chosen time basis, in minutes; rates per calendar week):
+
+- ``executions``: instances of the step; ``cases``: cases with at least one; ``reach``: cases
+  / all cases of the stream (the funnel).
+- ``service``: end − start of each instance that has a start.
+- ``wait``: the time before the instance during which nothing of its case was in progress
+  (zero when it starts while an earlier instance still runs); only with start times.
+- ``directly_follows``: from the previous instance's end to this one's start (without start
+  times: completion to completion, i.e. waiting plus this step's service).
+- ``lead``: wait + service per instance (with start times), else the directly-follows time.
+- ``throughput_per_week``: executions per week of the observation window; ``arrival_per_week``:
+  cases reaching the step (first arrivals) per week of the same window.
+- ``rework``: executions after the first in a case; split into a repeat by the same resource
+  and a redo by another (unknown resources are neither). ``rework_rate`` = rework /
+  executions. ``first_pass_yield``: cases that execute the step exactly once / its cases.
+- ``position``: the mean position of its instances in their cases (1 = first).
+- ``handoffs``: instances whose resource differs from the previous instance's in the case;
+  ``handoff_delay``: their directly-follows time. ``lane_changes``: the same for role/lane.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import narwhals as nw
+
+from opcanvas.mining.engines import Engine
+from opcanvas.mining.summary import Summary, summary_exprs
+
+
+@dataclass(frozen=True)
+class StepStats:
+    """Everything measured about one step."""
+
+    step: str
+    activities: tuple[str, ...]
+    executions: int
+    cases: int
+    reach: float
+    service: Summary | None
+    wait: Summary | None
+    directly_follows: Summary
+    lead: Summary
+    throughput_per_week: float
+    arrival_per_week: float
+    rework: int
+    rework_same_resource: int
+    rework_other_resource: int
+    rework_rate: float
+    first_pass_yield: float
+    handoffs: int
+    handoff_delay: Summary
+    lane_changes: int
+    position: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "step": self.step, "activities": list(self.activities),
+            "executions": self.executions, "cases": self.cases, "reach": self.reach,
+            "service": None if self.service is None else self.service.to_dict(),
+            "wait": None if self.wait is None else self.wait.to_dict(),
+            "directly_follows": self.directly_follows.to_dict(), "lead": self.lead.to_dict(),
+            "throughput_per_week": self.throughput_per_week,
+            "arrival_per_week": self.arrival_per_week, "rework": self.rework,
+            "rework_same_resource": self.rework_same_resource,
+            "rework_other_resource": self.rework_other_resource,
+            "rework_rate": self.rework_rate, "first_pass_yield": self.first_pass_yield,
+            "handoffs": self.handoffs, "handoff_delay": self.handoff_delay.to_dict(),
+            "lane_changes": self.lane_changes, "position": self.position,
+        }  # fmt: skip
+
+
+def _flag(expr: nw.Expr) -> nw.Expr:
+    return expr.fill_null(False).cast(nw.Int64)
+
+
+def handoff() -> nw.Expr:
+    """The resource changed from the previous instance of the case (both known)."""
+    changed = (nw.col("resource") != nw.col("prev_resource")) & ~nw.col("prev_resource").is_null()
+    return changed & ~nw.col("resource").is_null()
+
+
+def lane_change() -> nw.Expr:
+    changed = (nw.col("role") != nw.col("prev_role")) & ~nw.col("prev_role").is_null()
+    return changed & ~nw.col("role").is_null()
+
+
+def step_stats(
+    engine: Engine,
+    instances: nw.LazyFrame[Any],
+    activities: dict[str, tuple[str, ...]],
+    total_cases: int,
+    weeks: float,
+    service_available: bool,
+) -> list[StepStats]:
+    """One :class:`StepStats` per step in ``instances``, by typical position in the case."""
+    repeat = nw.col("occurrence") > 1
+    same = repeat & (nw.col("resource") == nw.col("prev_step_resource"))
+    other = repeat & (nw.col("resource") != nw.col("prev_step_resource"))
+    lead = (
+        nw.col("wait").fill_null(0) + nw.col("service") if service_available else nw.col("df_time")
+    )
+    main = (
+        instances.with_columns(step_lead=lead)
+        .group_by("step")
+        .agg(
+            nw.len().alias("executions"),
+            nw.col("case").n_unique().alias("cases"),
+            *summary_exprs("service", "service"),
+            *summary_exprs("wait", "wait"),
+            *summary_exprs("df_time", "df"),
+            *summary_exprs("step_lead", "lead"),
+            _flag(repeat).sum().alias("rework"),
+            _flag(same).sum().alias("same"),
+            _flag(other).sum().alias("other"),
+            _flag(handoff()).sum().alias("handoffs"),
+            _flag(lane_change()).sum().alias("lanes"),
+            nw.col("pos").mean().alias("position"),
+        )
+    )
+    delays = instances.filter(handoff()).group_by("step").agg(*summary_exprs("df_time", "handoff"))
+    once = (
+        instances.group_by("case", "step")
+        .agg(nw.len().alias("n"))
+        .group_by("step")
+        .agg((nw.col("n") == 1).cast(nw.Int64).sum().alias("once"))
+    )
+    rows = {r["step"]: r for r in engine.rows(main)}
+    delay_rows = {r["step"]: r for r in engine.rows(delays)}
+    once_rows = {r["step"]: r["once"] for r in engine.rows(once)}
+    return [
+        _one(step, rows[step], delay_rows.get(step, {}), int(once_rows.get(step, 0)),
+             activities.get(step, (step,)), total_cases, weeks, service_available)
+        for step in sorted(rows, key=lambda s: (float(rows[s]["position"]), s))
+    ]  # fmt: skip
+
+
+def _one(
+    step: str,
+    row: dict[str, Any],
+    delay: dict[str, Any],
+    once: int,
+    activities: tuple[str, ...],
+    total_cases: int,
+    weeks: float,
+    service_available: bool,
+) -> StepStats:
+    executions, cases = int(row["executions"]), int(row["cases"])
+    rework = int(row["rework"] or 0)
+    return StepStats(
+        step=step,
+        activities=activities,
+        executions=executions,
+        cases=cases,
+        reach=cases / total_cases if total_cases else 0.0,
+        service=Summary.from_row(row, "service") if service_available else None,
+        wait=Summary.from_row(row, "wait") if service_available else None,
+        directly_follows=Summary.from_row(row, "df"),
+        lead=Summary.from_row(row, "lead"),
+        throughput_per_week=executions / weeks if weeks else 0.0,
+        arrival_per_week=cases / weeks if weeks else 0.0,
+        rework=rework,
+        rework_same_resource=int(row["same"] or 0),
+        rework_other_resource=int(row["other"] or 0),
+        rework_rate=rework / executions if executions else 0.0,
+        first_pass_yield=once / cases if cases else 0.0,
+        handoffs=int(row["handoffs"] or 0),
+        handoff_delay=Summary.from_row(delay, "handoff"),
+        lane_changes=int(row["lanes"] or 0),
+        position=float(row["position"]),
+    )
