@@ -6,6 +6,7 @@ future_state:
   changes:
     - {step: proposal, process_time: -80%}      # relative: 80 % less
     - {step: proposal, wait_time: 4h}           # absolute
+    - {step: contract, wait_time: -2d}          # two days less
     - {step: review, people: +1}                # one more person
     - {step: review, complete_accurate: 95%}
     - {remove: manual-check}
@@ -56,6 +57,7 @@ class Adjust:
 _RELATIVE = re.compile(r"^\s*([+-])\s*([\d.]+)\s*%\s*$")
 _FACTOR = re.compile(r"^\s*[x×*]\s*([\d.]+)\s*$")
 _DELTA = re.compile(r"^\s*([+-])\s*([\d.]+)\s*$")
+_SIGNED = re.compile(r"^\s*([+-])\s*(\d.*)$")
 
 
 def _adjuster(read: Callable[[Any], float]) -> PlainValidator:
@@ -72,6 +74,10 @@ def _adjuster(read: Callable[[Any], float]) -> PlainValidator:
         if isinstance(value, str) and (match := _DELTA.match(text)):
             sign = 1 if match.group(1) == "+" else -1
             return Adjust("delta", sign * float(match.group(2)))
+        if isinstance(value, str) and (match := _SIGNED.match(text)):
+            # "+1h" adds an hour, "-30min" takes half an hour off (not an absolute value)
+            sign = 1 if match.group(1) == "+" else -1
+            return Adjust("delta", sign * read(match.group(2)))
         return Adjust("absolute", read(value))
 
     return PlainValidator(validate)

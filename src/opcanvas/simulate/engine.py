@@ -203,10 +203,7 @@ class _Run:
             return
         token.step = k
         fork = token.fork
-        if fork.waiting:  # a sibling moved: a waiting join may now be complete
-            for j in list(fork.waiting):
-                self._check_join(fork, j, t, force=False)
-        if self.plain[k]:  # the common case, inlined: no join, delay or batch
+        if self.plain[k] and not fork.waiting:  # the common case, inlined
             token.ready = token.queued = t
             servers = self.servers[k]
             if servers is None or self.busy[k] < servers:
@@ -218,9 +215,11 @@ class _Run:
             fork.waiting.setdefault(k, []).append(token)
             self.waiting_forks.add(fork)
             token.ready = t
-            self._check_join(fork, k, t, force=False)
-        else:
-            self._arrive(token, k, t, t)
+            self._recheck(fork, t)
+            return
+        if fork.waiting:  # a sibling moved: a join it can no longer reach may be complete
+            self._recheck(fork, t)
+        self._arrive(token, k, t, t)
 
     def _arrive(self, token: _Token, k: int, t: float, ready: float) -> None:
         """Delays (canvas wait as a delay, handoffs), then the queue."""
@@ -366,6 +365,10 @@ class _Run:
                 return
         self._arrive(first, k, t, ready)
 
+    def _recheck(self, fork: _Fork, t: float) -> None:
+        for j in list(fork.waiting):
+            self._check_join(fork, j, t, force=False)
+
     def _promote(self, fork: _Fork, token: _Token) -> None:
         """The last token of a fork takes the place of the token that forked."""
         parent, rep = fork.parent, fork.rep
@@ -387,8 +390,7 @@ class _Run:
                 assert fork.rep is not None
                 self._terminate(fork.rep, t)
             return
-        for j in list(fork.waiting):
-            self._check_join(fork, j, t, force=False)
+        self._recheck(fork, t)
         if len(fork.tokens) == 1 and fork.parent is not None and not fork.waiting:
             self._promote(fork, fork.tokens[0])
 

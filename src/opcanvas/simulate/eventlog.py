@@ -27,11 +27,12 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from opcanvas.canvas.model import Canvas
+from opcanvas.canvas.quantities import format_percent
 from opcanvas.canvas.scenario import Scenario
 from opcanvas.errors import EventLogError, SimulationError
 from opcanvas.simulate.engine import COMPLETED, DROPPED, Trace, run
-from opcanvas.simulate.network import Network, compile_network
-from opcanvas.simulate.scenario import apply_scenario
+from opcanvas.simulate.network import Network
+from opcanvas.simulate.run import build_network
 from opcanvas.simulate.settings import SimulationSettings
 from opcanvas.simulate.workcalendar import WorkCalendar
 from opcanvas.simulate.xes import write_xes
@@ -74,14 +75,13 @@ def event_log(
     settings = settings or SimulationSettings()
     if cases < 1:
         raise SimulationError(f"cases: expected 1 or more, got {cases}")
-    stream = canvas.stream(ref) if scenario is None else apply_scenario(canvas, ref, scenario)
-    net = compile_network(canvas, ref, stream, settings)
+    net = build_network(canvas, ref, scenario, settings)
     unstable = net.unstable()
     if unstable:
         node, load = unstable[0]
         raise SimulationError(
-            f'step "{node.id}" needs {load:.0%} of its capacity: its queue would grow without end, '
-            "and so would the waits in the log",
+            f'step "{node.id}" needs {format_percent(load)} of its capacity: its queue would grow '
+            "without end, and so would the waits in the log",
             hint="add people to the step or lower the demand",
         )
     trace = run(net, settings, cases, [seed, 0])

@@ -27,15 +27,17 @@ structured fork/join; streams without parallel paths have no approximation at al
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 
 from opcanvas.canvas.model import Canvas, Step, Stream
-from opcanvas.canvas.quantities import Range, format_percent, point
+from opcanvas.canvas.quantities import Quantity, Range, format_percent, point
 from opcanvas.errors import Location, SimulationError
 from opcanvas.flow.routing import build_routing
 from opcanvas.simulate.distributions import DurationSpec
+from opcanvas.simulate.queueing import queue_wait, squared_cv
 from opcanvas.simulate.settings import SimulationSettings
 
 HIGH_LOAD = 0.95
@@ -53,6 +55,8 @@ class Node:
     servers: int | None  # None: unlimited capacity (no queueing)
     service: DurationSpec
     delay: DurationSpec | None
+    wait: Quantity | None  # the canvas (or mined) wait the delay was derived from
+    queue_estimate: float | None  # Allen–Cunneen queueing wait per visit (people set)
     batch: int
     ok: float  # share complete and accurate (1 − ok goes back)
     rework: int  # node the rejected share goes back to
@@ -100,10 +104,22 @@ def _estimate(canvas: Canvas) -> str:
     return canvas.settings.point_estimate
 
 
+Carry = dict[str, tuple[Quantity | None, DurationSpec | None]]
+"""Per step id: the wait a delay was derived from, and the delay (kept across scenarios)."""
+
+
 def compile_network(
-    canvas: Canvas, ref: str, stream: Stream, settings: SimulationSettings | None = None
+    canvas: Canvas,
+    ref: str,
+    stream: Stream,
+    settings: SimulationSettings | None = None,
+    carry: Carry | None = None,
 ) -> Network:
-    """Compile ``stream`` (already scenario-adjusted) for the engine; bad input raises."""
+    """Compile ``stream`` (already scenario-adjusted) for the engine; bad input raises.
+
+    ``carry`` gives delays worked out on the current state: a step whose wait is unchanged
+    keeps its delay, so a scenario changes only what it says it changes.
+    """
     settings = settings or SimulationSettings()
     steps = stream.steps
     if not steps:
@@ -139,6 +155,10 @@ def compile_network(
     rate, source = _arrival_rate(canvas, ref, stream, settings)
     visits = _visits(ref, nodes, entries)
     loads = tuple(_load(rate, v, n, settings) for n, v in zip(nodes, visits, strict=True))
+    nodes = tuple(
+        _with_delay(node, rate * v, settings, (carry or {}).get(node.id), warnings)
+        for node, v in zip(nodes, visits, strict=True)
+    )
     for node, load in zip(nodes, loads, strict=True):
         if load is not None and HIGH_LOAD <= load < 1:
             warnings.append(
@@ -204,7 +224,6 @@ def _node(
         warnings.append(f'step "{step.id}" has no process_time: simulated as taking no time')
         pt = 0.0
     wait = measured.wait_time if measured and measured.wait_time is not None else step.wait_time
-    delayed = settings.waits == "delay" or (settings.waits == "auto" and step.people is None)
     ok = _ok(ref, i, step, estimate)
     targets = tuple(t for t, _ in xor)
     cum = tuple(np.cumsum([p for _, p in xor]).tolist())
@@ -216,11 +235,9 @@ def _node(
         role=step.role,
         servers=servers,
         service=DurationSpec.from_value(pt, service=settings.service, cv=settings.cv, scale=scale),
-        delay=(
-            DurationSpec.from_value(wait, service=settings.service, cv=settings.cv)
-            if delayed and wait is not None
-            else None
-        ),
+        delay=None,  # set by _with_delay once the load is known
+        wait=wait,
+        queue_estimate=None,
         batch=_batch(ref, i, step, estimate),
         ok=ok,
         rework=index[step.rework_to] if step.rework_to is not None else i,
@@ -234,6 +251,38 @@ def _node(
         canvas_wait=point(step.wait_time, estimate),  # type: ignore[arg-type]
         canvas_process_time=point(step.process_time, estimate),  # type: ignore[arg-type]
     )
+
+
+def _with_delay(
+    node: Node,
+    rate: float,
+    settings: SimulationSettings,
+    carried: tuple[Quantity | None, DurationSpec | None] | None,
+    warnings: list[str],
+) -> Node:
+    """The delay before a step: its whole wait, none, or the part queueing does not explain."""
+    wait = node.wait
+    if settings.waits == "queueing" or wait is None:
+        return node
+    spec = partial(DurationSpec.from_value, wait, service=settings.service, cv=settings.cv)
+    if node.servers is None or settings.waits == "delay":
+        return replace(node, delay=spec())
+    queued = queue_wait(rate=rate, service=node.service.mean, servers=node.servers,
+                        scv=squared_cv(node.service))  # fmt: skip
+    node = replace(node, queue_estimate=queued)
+    if carried is not None and carried[0] == wait:
+        return replace(node, delay=carried[1])
+    total = wait.mean() if isinstance(wait, Range) else wait
+    if total <= 0:
+        return node
+    if queued >= total:
+        if math.isfinite(queued) and queued > 1.05 * total:
+            warnings.append(
+                f'step "{node.id}": queueing alone is estimated at {queued:.4g} min, more than '
+                f"its canvas wait of {total:.4g} min; no delay is added"
+            )
+        return node
+    return replace(node, delay=spec(scale=(total - queued) / total))
 
 
 def _servers(
@@ -420,3 +469,8 @@ def _load(rate: float, visits: float, node: Node, settings: SimulationSettings) 
     if node.batch > 1 and settings.batch_service == "single":
         per_visit /= node.batch
     return rate * visits * per_visit / node.servers
+
+
+def carry_of(net: Network) -> Carry:
+    """The delays of a compiled current state, for :func:`compile_network` of a scenario."""
+    return {node.id: (node.wait, node.delay) for node in net.nodes}

@@ -22,7 +22,7 @@ from opcanvas.canvas.quantities import format_percent, format_rate
 from opcanvas.canvas.scenario import Scenario
 from opcanvas.errors import SimulationError
 from opcanvas.simulate.engine import run
-from opcanvas.simulate.network import Network, compile_network
+from opcanvas.simulate.network import Network, carry_of, compile_network
 from opcanvas.simulate.results import (
     Comparison,
     Estimate,
@@ -71,8 +71,7 @@ def simulate(
     """
     settings = settings or SimulationSettings()
     _check_args(cases, replications, seed, warmup)
-    stream = canvas.stream(ref) if scenario is None else apply_scenario(canvas, ref, scenario)
-    net = compile_network(canvas, ref, stream, settings)
+    net = build_network(canvas, ref, scenario, settings)
     name = scenario.name if scenario is not None else None
     conventions = _conventions(canvas, net, settings, cases, replications, seed, warmup)
     common: dict[str, Any] = {
@@ -95,6 +94,26 @@ def simulate(
         if progress is not None:
             progress(r + 1, replications)
     return _summarise(net, reps, settings.confidence, common)
+
+
+def build_network(
+    canvas: Canvas, ref: str, scenario: Scenario | None, settings: SimulationSettings
+) -> Network:
+    """The compiled network of ``ref``, with ``scenario`` applied if given.
+
+    With ``waits: auto`` a scenario keeps the current state's delays (the waiting that is not
+    queueing) on every step whose wait it does not change.
+    """
+    if scenario is None:
+        return compile_network(canvas, ref, canvas.stream(ref), settings)
+    future = apply_scenario(canvas, ref, scenario)
+    carry = None
+    if settings.waits == "auto":
+        try:
+            carry = carry_of(compile_network(canvas, ref, canvas.stream(ref), settings))
+        except SimulationError:
+            carry = None  # the current state itself cannot run; the scenario stands alone
+    return compile_network(canvas, ref, future, settings, carry=carry)
 
 
 def compare(canvas: Canvas, ref: str, scenario: Scenario | None = None, **kw: Any) -> Comparison:

@@ -24,9 +24,10 @@ Waits = Literal["auto", "queueing", "delay"]
 BatchService = Literal["sum", "single"]
 
 WAITS_HELP: dict[str, str] = {
-    "auto": "a step with people is a FIFO queue and its canvas wait_time is an output (not "
-    "simulated); a step with blank people has unlimited capacity and its wait_time is simulated "
-    "as a delay (handoffs, approvals, waiting on others)",
+    "auto": "a step with people is a FIFO queue; its canvas wait_time splits into queueing "
+    "(simulated, estimated by Allen–Cunneen) and a delay for the rest (approvals, customers, "
+    "handoffs), worked out on the current state and kept in scenarios unless they change the "
+    "wait; a step with blank people has unlimited capacity and its whole wait_time is a delay",
     "queueing": "every step is a FIFO queue (blank people = 1 person); canvas wait_time is never "
     "simulated: waits come from queueing only",
     "delay": "canvas wait_time is always simulated as a delay before the step; a step with "
