@@ -11,9 +11,11 @@ from opcanvas.canvas.model import (
     Stream,
 )
 from opcanvas.canvas.quantities import Calendar, Range, point
+from opcanvas.canvas.templates import TEMPLATES, init_canvas, load_template, sample_canvas
 
 __all__ = [
     "KPI",
+    "TEMPLATES",
     "Bottleneck",
     "Calendar",
     "Canvas",
@@ -22,9 +24,12 @@ __all__ = [
     "Settings",
     "Step",
     "Stream",
+    "init_canvas",
     "load_canvas",
     "load_document",
+    "load_template",
     "parse_canvas",
     "point",
+    "sample_canvas",
     "update_canvas",
 ]
