@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -23,7 +24,10 @@ from opcanvas.canvas.templates import (
 from opcanvas.errors import CanvasError
 
 NAMES = [t.name for t in TEMPLATES]
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+# The seeds live beside the repository, like the event logs (see tests/conftest.py).
+SEEDS = Path(
+    os.environ.get("OPCANVAS_SEEDS", Path(__file__).resolve().parents[3] / "shared" / "seeds")
+)
 
 
 # ---- the registry ---------------------------------------------------------------------------
@@ -251,7 +255,9 @@ def seed_streams(text: str) -> list[SeedStream]:
 def seed_text() -> str:
     path = SEEDS / "000_be7c5b3a59f0cdc0.txt"
     if not path.is_file():
-        pytest.fail(f"the Operational Canvas seed is not at {path}; it lives beside the repository")
+        pytest.fail(
+            f"the Operational Canvas seed is not at {path}; set OPCANVAS_SEEDS to its directory"
+        )
     return path.read_text(encoding="utf-8")
 
 
