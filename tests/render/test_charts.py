@@ -621,3 +621,28 @@ def test_roadmap_adapter_places_bars_by_sprint() -> None:
     ]
     with pytest.raises(ReportError, match="sprint_days above 0"):
         gantt_from_roadmap(roadmap, 0)
+
+
+def test_wip_adapter_passes_the_mined_series_through(logs_dir: Any) -> None:
+    from opcanvas.mining import mine, read_log
+    from opcanvas.render.charts_adapters import wip_from_mining
+
+    result = mine(read_log(logs_dir / "pm4py_running-example.xes"))
+    days, (band,) = wip_from_mining(result)
+    assert [(d.isoformat(), n) for d, n in zip(days, band.counts, strict=True)] == [
+        (day, float(n)) for day, n in result.stream.wip
+    ]
+    chart = cumulative_flow_chart(
+        days, [band], y_title="Open cases (WIP)", subtitle="At each midnight", last_is_done=False
+    )
+    svg = to_svg(chart)
+    assert {"Open cases (WIP)", "At each midnight", "Open cases"} <= set(texts(svg))
+    assert 'fill="#0072B2"' in svg and 'fill="#8C8C8C"' not in svg  # not drawn as "done"
+
+
+def test_short_percentiles_drop_to_hours_or_minutes() -> None:
+    cases = [CasePoint(str(i), dt.date(2024, 1, 1), m) for i, m in enumerate([30, 48, 66, 6000])]
+    labels = [t for t in mark_texts(to_svg(cycle_time_scatter(cases))) if t.startswith("P")]
+    # linear: P50 = (48 + 66) / 2 = 57 min; P85 at rank 2.55 = 66 + 0.55 × 5934 = 3329.7 min
+    # = 2.31 days; P95 at rank 2.85 = 66 + 0.85 × 5934 = 5109.9 min = 3.55 days
+    assert labels == ["P50 57min", "P85 2.31d", "P95 3.55d"]

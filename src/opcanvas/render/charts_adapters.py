@@ -17,22 +17,22 @@ Types are imported for checking only, so the charts keep working while those mod
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from opcanvas.canvas.model import KPI, Canvas
 from opcanvas.canvas.quantities import point
 from opcanvas.errors import ReportError
-from opcanvas.render.charts_events import CasePoint
+from opcanvas.render.charts_events import CasePoint, FlowBand
 from opcanvas.render.charts_flow import StepTime, StreamTotals
 from opcanvas.render.charts_plan import GanttBar, KpiBar, SprintSpan, ValuePoint
 from opcanvas.render.charts_risk import SwingBar
 from opcanvas.render.charts_value import PriorityPoint, ValueItem
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     from opcanvas.flow.results import StepFlow, StreamFlow
+    from opcanvas.mining import MiningResult
     from opcanvas.roadmap.plan import Roadmap
     from opcanvas.value.prioritize import RankedGap
     from opcanvas.value.quantify import GapValue, TornadoBar
@@ -45,6 +45,7 @@ __all__ = [
     "priority_points_from_ranking",
     "steps_from_flow",
     "swing_bars_from_value",
+    "wip_from_mining",
 ]
 
 
@@ -240,3 +241,13 @@ def case_points_from_lists(
     return [
         CasePoint(str(c), e, float(m)) for c, e, m in zip(case_ids, ends, lead_minutes, strict=True)
     ]
+
+
+def wip_from_mining(result: MiningResult) -> tuple[list[dt.date], list[FlowBand]]:
+    """Open cases at each midnight (UTC) as mined, as one band for
+    :func:`~opcanvas.render.charts_events.cumulative_flow_chart` (with ``last_is_done=False``).
+
+    Mining counts a case open from the first midnight at or after its start until its end.
+    """
+    days = [dt.date.fromisoformat(day) for day, _ in result.stream.wip]
+    return days, [FlowBand("Open cases", [float(n) for _, n in result.stream.wip])]

@@ -162,6 +162,21 @@ def format_in(minutes: float, unit: TimeUnit) -> str:
     return f"{minutes / unit.minutes:.3g}{unit.short}"
 
 
+def format_short(minutes: float, unit: TimeUnit) -> str:
+    """Like :func:`format_in`, but a value under one ``unit`` drops to hours or minutes, so a
+    median of 48 minutes on a day axis reads ``48min``, not ``0.0333d``.
+
+    >>> day = TimeUnit("days", "d", 1440.0, "calendar days")
+    >>> format_short(2.5 * 1440, day), format_short(90, day), format_short(48, day)
+    ('2.5d', '1.5h', '48min')
+    """
+    if minutes >= unit.minutes or unit.short == "min":
+        return format_in(minutes, unit)
+    if minutes >= 60 and unit.minutes > 60:
+        return f"{minutes / 60:.3g}h"
+    return f"{minutes:.3g}min"
+
+
 def nice_ceiling(value: float) -> float:
     """The smallest "round" number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 × 10^k) at or above
     ``value``: a fixed axis top.

@@ -34,7 +34,7 @@ from opcanvas.render.charts_base import (
     check_number,
     configure,
     data,
-    format_in,
+    format_short,
     layered,
     nice_ceiling,
     spread_labels,
@@ -141,7 +141,7 @@ def cycle_time_scatter(
             "lead": line.minutes / tu.minutes,
             "at": at,
             "end": last,
-            "text": f"P{line.percentile:g} {format_in(line.minutes, tu)}",
+            "text": f"P{line.percentile:g} {format_short(line.minutes, tu)}",
         }
         for line, at in zip(lines, label_at, strict=True)
     ]
@@ -219,13 +219,18 @@ def cumulative_flow_chart(
     bands: Sequence[FlowBand],
     *,
     title: str = "Cumulative flow",
-    count_label: str = "cases",
+    y_title: str = "Cumulative cases",
+    subtitle: str = "Bands in process order, top to bottom; vertical gap = work in process",
+    last_is_done: bool = True,
 ) -> alt.LayerChart:
     """Stacked areas over time, bands in process order (first state on top, done at the bottom).
 
-    The top edge is cumulative arrivals, the boundary above the last band cumulative
-    departures; the vertical distance between them is work in process, the horizontal one
-    approximate lead time.
+    As a cumulative flow diagram (bands from :func:`arrivals_departures`, or per-step WIP with
+    a cumulative ``Done`` band last) the top edge is cumulative arrivals and the boundary above
+    the last band cumulative departures: the vertical distance between them is work in
+    process, the horizontal one approximate lead time. Per-step WIP alone (no done band: set
+    ``last_is_done=False`` and a ``y_title`` such as ``"Open cases"``) shows where work waits.
+    The done band is grey; the others take the palette in order.
     """
     check_nonempty(bands, "band")
     check_nonempty(times, "time")
@@ -242,20 +247,19 @@ def cumulative_flow_chart(
             number = check_number(count, f"bands[{b}].counts[{i}]")
             # stack order: the last band (done) is drawn first, at the bottom
             rows.append({"t": instants[i], "band": label, "n": number, "stack": len(bands) - b})
-    palette = [*CATEGORY[: len(bands) - 1], GREY] if len(bands) > 1 else [BLUE]
+    palette = [*CATEGORY[: len(bands) - 1], GREY] if last_is_done else list(CATEGORY)
     area = (
         alt.Chart(data(rows))
         .mark_area(opacity=0.9, aria=False)
         .encode(
             x=alt.X("t:T", title="Date (UTC)", scale=alt.Scale(type="utc")),
-            y=alt.Y("n:Q", stack="zero", title=f"Cumulative {count_label}"),
+            y=alt.Y("n:Q", stack="zero", title=y_title),
             color=alt.Color(
                 "band:N", title=None, scale=alt.Scale(domain=labels, range=palette[: len(labels)])
             ),
             order=alt.Order("stack:Q"),
         )
     )
-    subtitle = "Bands in process order, top to bottom; vertical gap = work in process"
     return configure(
         layered(area).properties(
             width=WIDTH,
