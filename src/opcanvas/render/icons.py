@@ -13,6 +13,7 @@ from opcanvas.render.layout import Box, Point
 from opcanvas.render.svg import LINE, Svg, num
 
 ACCENT = "#c81e1e"  # bottleneck
+FLAG = "#b42318"  # warnings and rework
 BURST_FILL = "#ffd166"
 HANDOFF = "#d97706"
 DECISION_FILL = "#fef3c7"

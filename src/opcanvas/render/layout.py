@@ -136,10 +136,6 @@ class Layout:
         """Left edge of the boxes in ``column``; its gap is the ``GAP`` px before it."""
         return MARGIN + LABEL_W + column * COL_W + GAP
 
-    @property
-    def content_right(self) -> float:
-        return self.column_x(self.columns - 1) + BOX_W + END_GAP
-
 
 def columns(view: MapView) -> dict[str, int]:
     """Longest path from a start, in steps; predecessors that do not exist are ignored."""
@@ -319,7 +315,7 @@ def _edges(view: MapView, places: dict[str, Place], supplier: Box, customer: Box
                           (x_end, customer.bottom))  # fmt: skip
                 edges.append(Edge(step.id, None, "end", points))
             else:
-                points = ((place.box.right, place.port_y), (place.box.right + 26, place.port_y))
+                points = ((place.box.right, place.port_y), (place.box.right + 10, place.port_y))
                 edges.append(Edge(step.id, None, "exit", points))
         if step.rework_to and step.rework_to in places:
             edges.append(_rework(place, places[step.rework_to]))
@@ -335,8 +331,8 @@ def layout(view: MapView) -> Layout:
     places, bands = _place_steps(view, cols, lanes_top, _rows(view))
     lanes_bottom = bands[-1].y + bands[-1].h if bands else lanes_top
     supplier = Box(MARGIN, TITLE_H + 6, 62, 44)
-    content_right = MARGIN + LABEL_W + (n_cols - 1) * COL_W + GAP + BOX_W + END_GAP
-    customer = Box(content_right - END_GAP / 2 - 31, TITLE_H + 6, 62, 44)
+    # at the right edge: above the last column, or past it when the map is wider than its steps
+    customer = Box(width - MARGIN - END_GAP / 2 - 31, TITLE_H + 6, 62, 44)
     edges, diamonds = _edges(view, places, supplier, customer) if places else ([], {})
     ladder_y = lanes_bottom + 6
     totals_y = ladder_y + LADDER_H

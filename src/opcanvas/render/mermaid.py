@@ -54,6 +54,8 @@ def _node(step: StepView, node: str) -> str:
 
 
 def _wait(step: StepView) -> str:
+    if step.queue.source == "missing":
+        return ""
     text = step.queue.text
     return f"{step.queue.label.lower()} {'≈ ' if step.queue.source == 'estimate' else ''}{text}"
 

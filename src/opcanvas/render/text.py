@@ -113,11 +113,11 @@ def _tokens(text: str) -> list[tuple[str, bool]]:
 
 
 def _split_wide(piece: str, width: float, size: float, bold: bool) -> list[str]:
-    """A piece wider than a line, cut into line-wide chunks (a long word or a URL)."""
+    """A piece wider than a line, cut into line-wide chunks ending in a hyphen."""
     chunks, current = [], ""
     for char in piece:
-        if current and text_width(current + char, size, bold=bold) > width:
-            chunks.append(current)
+        if current and text_width(current + char + "-", size, bold=bold) > width:
+            chunks.append(current if current.endswith("-") else current + "-")
             current = ""
         current += char
     return [*chunks, current] if current else chunks

@@ -51,7 +51,7 @@ from opcanvas.render.vsm_parts import draw_header, draw_ladder, draw_legend, dra
 
 BOX_LINE = "#3e4c59"
 CHANGED = "#0f7b3f"
-FLAG = "#b42318"
+FLAG = icons.FLAG
 LANE_FILLS = ("#f4f6f9", "#ffffff")
 
 
@@ -76,6 +76,10 @@ def _lanes(svg: Svg, view: MapView, plan: Layout) -> None:
             )  # fmt: skip
     x = MARGIN + LABEL_W
     svg.line(x, plan.lanes_top, x, plan.bands[-1].y + plan.bands[-1].h, stroke="#d5dbe3")
+    if not view.steps:
+        band = plan.bands[0]
+        svg.text((x + right) / 2, band.y + band.h / 2, "No steps mapped yet", size=12,
+                 anchor="middle", fill=MUTED)  # fmt: skip
     svg.close()
 
 
@@ -200,12 +204,14 @@ def _edges(svg: Svg, view: MapView, plan: Layout) -> None:
             icons.thin_arrow(svg, edge.points)
             if edge.label and edge.label_at:
                 svg.fitted_text(edge.label_at[0], edge.label_at[1], edge.label,
-                                width=edge.label_width, size=9, max_lines=3, line_height=10.5,
+                                width=edge.label_width, size=9, max_lines=4, line_height=10.5,
                                 bold=True, fill=LINE)  # fmt: skip
-        elif edge.kind == "rework":
+        elif edge.kind == "rework":  # the legend names it; a label would sit on the notes
+            svg.open(id=f"rework-{edge.source}")
+            svg.tooltip(f"Rework: from {view.step(edge.source or '').name} back to "
+                        f"{view.step(edge.target or '').name}")  # fmt: skip
             icons.thin_arrow(svg, edge.points, dash="5 3", color=FLAG)
-            x, y = edge.points[1]
-            svg.text(x - 4, y - 3, "rework", size=8.5, anchor="end", fill=FLAG)
+            svg.close()
         elif edge.kind in ("start", "end"):
             icons.thin_arrow(svg, edge.points, dash="6 3")
         elif edge.kind == "exit":

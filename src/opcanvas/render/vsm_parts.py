@@ -123,33 +123,57 @@ def draw_totals(svg: Svg, view: MapView, plan: Layout) -> None:
     svg.close()
 
 
-def _legend_icons(svg: Svg, view: MapView, y: float) -> None:
-    x = MARGIN
-    entries: list[tuple[str, str]] = [
-        ("box", "process step"), ("triangle", "inventory (units · days)" if view.mode ==
-                                  "manufacturing" else "queue: wait before the step"),
-        ("push", "push"), ("diamond", "decision (share of work)"),
-        ("handoff", "handoff between functions"), ("burst", "bottleneck"),
-        ("chip", "system used"),
+def _legend_entries(view: MapView, plan: Layout) -> list[tuple[str, str]]:
+    """The icons this map uses, each with its meaning (unused icons are left out)."""
+    kinds = {edge.kind for edge in plan.edges}
+    steps = view.steps
+    wanted = [
+        ("box", "process step", True),
+        ("triangle", "inventory: units · days" if view.mode == "manufacturing"
+         else "wait before the step", True),
+        ("push", "push", "flow" in kinds),
+        ("diamond", "decision: share of work", bool(plan.diamonds)),
+        ("handoff", "handoff between functions", any(s.handoff for s in steps)),
+        ("burst", "bottleneck", any(s.bottleneck for s in steps)),
+        ("chip", "system used", any(s.systems for s in steps)),
+        ("rework", "rework", "rework" in kinds),
+        ("exit", "leaves the stream", "exit" in kinds),
     ]  # fmt: skip
-    for kind, label in entries:
-        if kind == "box":
-            svg.rect(x, y - 9, 16, 11, fill="#ffffff", stroke=LINE, stroke_width=1.2)
-        elif kind == "triangle":
-            icons.triangle(svg, x + 8, y - 11, 14, dashed=False, missing=False)
-        elif kind == "push":
-            icons.push_arrow(svg, [(x, y - 4), (x + 24, y - 4)])
-        elif kind == "diamond":
-            icons.diamond(svg, x + 7, y - 4, 6.5)
-        elif kind == "handoff":
-            icons.handoff(svg, x + 7, y - 4)
-        elif kind == "burst":
-            icons.kaizen_burst(svg, x + 7, y - 4, 7.5)
-        else:
-            svg.rect(x, y - 10, 18, 11, rx=3, fill="#e0e8f9", stroke="#9fb3c8", stroke_width=0.7)
-        icon_w = 28 if kind == "push" else 20
+    return [(kind, label) for kind, label, used in wanted if used]
+
+
+def _legend_icon(svg: Svg, kind: str, x: float, y: float) -> None:
+    if kind == "box":
+        svg.rect(x, y - 9, 16, 11, fill="#ffffff", stroke=LINE, stroke_width=1.2)
+    elif kind == "triangle":
+        icons.triangle(svg, x + 8, y - 11, 14, dashed=False, missing=False)
+    elif kind == "push":
+        icons.push_arrow(svg, [(x, y - 4), (x + 24, y - 4)])
+    elif kind == "diamond":
+        icons.diamond(svg, x + 7, y - 4, 6.5)
+    elif kind == "handoff":
+        icons.handoff(svg, x + 7, y - 4)
+    elif kind == "burst":
+        icons.kaizen_burst(svg, x + 7, y - 4, 7.5)
+    elif kind == "rework":
+        icons.thin_arrow(svg, [(x + 20, y - 4), (x, y - 4)], dash="5 3", color=icons.FLAG)
+    elif kind == "exit":
+        icons.thin_arrow(svg, [(x, y - 4), (x + 10, y - 4)])
+        svg.line(x + 11, y - 10, x + 11, y + 2, stroke=LINE, stroke_width=2)
+    else:
+        svg.rect(x, y - 10, 18, 11, rx=3, fill="#e0e8f9", stroke="#9fb3c8", stroke_width=0.7)
+
+
+def _legend_icons(svg: Svg, view: MapView, plan: Layout, y: float) -> None:
+    x, right = MARGIN, plan.width - MARGIN
+    for kind, label in _legend_entries(view, plan):
+        icon_w = 28 if kind in ("push", "rework") else 20
+        width = icon_w + text_width(label, 9.5)
+        if x + width > right:  # never past the edge; the key's words are in the docs too
+            break
+        _legend_icon(svg, kind, x, y)
         svg.text(x + icon_w, y, label, size=9.5, fill=INK)
-        x += icon_w + text_width(label, 9.5) + 18
+        x += width + 16
 
 
 def draw_legend(svg: Svg, view: MapView, plan: Layout) -> None:
@@ -157,7 +181,7 @@ def draw_legend(svg: Svg, view: MapView, plan: Layout) -> None:
     y = plan.legend_y + 12
     width = plan.width - 2 * MARGIN
     svg.open(id="legend")
-    _legend_icons(svg, view, y)
+    _legend_icons(svg, view, plan, y)
     x = MARGIN
     measured = f"measured from {view.measured_from}" if view.measured_from else "measured"
     for text, bold, italic in (
