@@ -1,4 +1,4 @@
-"""Future-state projection for the maps: the changes a map shows, applied to the stream."""
+"""Future-state maps: the simulator applies the changes; the map notes them per step."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import pytest
 from opcanvas.canvas import Canvas, parse_canvas
 from opcanvas.canvas.quantities import Range
 from opcanvas.canvas.scenario import Change, Scenario
-from opcanvas.errors import CanvasError, UnknownReferenceError
+from opcanvas.errors import CanvasError, SimulationError
 from opcanvas.flow import analyze_stream, analyze_stream_model
-from opcanvas.render.future import apply_changes, future_stream
+from opcanvas.render.future import future_stream
 from opcanvas.render.mapmodel import build_map
 
 
@@ -37,33 +37,43 @@ engines:
 """)
 
 
-def test_relative_and_absolute_changes() -> None:
+def test_changes_come_from_the_simulators_scenario_semantics() -> None:
     canvas = _canvas("""
             - {step: a, process_time: -75%, wait_time: 4h, complete_accurate: 95%, people: '+1'}
             - {step: b, process_time: x0.5}
     """)
-    stream = apply_changes(canvas, "growth/s", canvas.stream("growth/s").future_state)
-    a, b = stream.steps[0], stream.steps[1]
-    assert a.process_time == 120.0  # the measured 8 h, less 75 %
-    assert a.measured is not None and a.measured.process_time is None  # now a projection
+    projected = future_stream(canvas, "growth/s")
+    a, b = projected.stream.steps[0], projected.stream.steps[1]
+    assert a.process_time == 150.0  # the workshop's 10 h, less 75 %; the mined value is dropped
+    assert a.measured is not None and a.measured.process_time is None
     assert (a.wait_time, a.complete_accurate, a.people) == (240.0, 0.95, 3.0)
     assert b.process_time == Range(30.0, 60.0, 120.0)  # a range keeps its shape
+    assert projected.changes == {
+        "a": ("PT -75%", "Wait → 4h", "People +1", "%C&A → 95.0%"),
+        "b": ("PT -50%",),
+    }
+    assert projected.stream.future_state is None
 
 
-def test_remove_reconnects_the_steps_after_it() -> None:
-    canvas = _canvas("[{remove: b}]")
-    stream = apply_changes(canvas, "growth/s", canvas.stream("growth/s").future_state)
-    assert [s.id for s in stream.steps] == ["a", "c"]
-    assert stream.steps[1].after == ["a"]
-    flow = analyze_stream_model(stream)
-    assert flow.steps[1].predecessors == ("a",)
+def test_merge_is_noted_on_the_merged_step_and_removed_steps_drop_out() -> None:
+    canvas = _canvas("[{merge: [a, b], name: A and B}, {remove: c}]")
+    projected = future_stream(canvas, "growth/s")
+    assert [s.id for s in projected.stream.steps] == ["a"]
+    assert projected.changes == {"a": ("merges b",)}
+    view = build_map(canvas, "growth/s", state="future")
+    assert [s.name for s in view.steps] == ["A and B"]
 
 
-def test_unknown_step_and_missing_future_state_are_clear_errors(office: Canvas) -> None:
+def test_unknown_step_and_missing_future_state_are_clear_errors() -> None:
     canvas = _canvas("[{step: a, process_time: -10%}]")
-    scenario = Scenario(name="Typo", changes=[Change(step="nope", process_time="-10%")])
-    with pytest.raises(UnknownReferenceError, match=r'names step "nope".*steps are: a, b, c'):
-        apply_changes(canvas, "growth/s", scenario)
+    stream = canvas.stream("growth/s")
+    typo = Scenario(name="Typo", changes=[Change(step="nope", process_time="-10%")])
+    engine = canvas.engines["growth"].model_copy(
+        update={"streams": {"s": stream.model_copy(update={"future_state": typo})}}
+    )
+    broken = canvas.model_copy(update={"engines": {"growth": engine}})
+    with pytest.raises(SimulationError, match='no step "nope" in the stream; it has: a, b, c'):
+        future_stream(broken, "growth/s")
     plain = parse_canvas("""
 organization: Acme
 engines: {growth: {streams: {s: {name: S, steps: [{id: a, name: A}]}}}}
