@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import pandas as pd
+
 from opcanvas.mining import EventLog, read_log
 
 DAY0 = datetime(2024, 3, 4, 9, 0)  # a Monday, 09:00 UTC

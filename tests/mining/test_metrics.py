@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from mining_helpers import event_log, interval_log
 
 from opcanvas.mining import EventLog, MiningSettings, TimeBasis, mine
-from mining_helpers import event_log, interval_log
 
 
 def test_stream_lead_active_and_flow_efficiency(two_cases: EventLog) -> None:

@@ -61,6 +61,8 @@ class Canonicaliser:
         """One canonical table for ``batch``, whose first row is source row ``row_offset``."""
         table = batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch])
         n = table.num_rows
+        if n == 0:
+            return SCHEMA.empty_table()
         cols = self.columns
         out: dict[str, pa.Array] = {}
         for part in TEXT_PARTS:

@@ -181,7 +181,7 @@ class TimestampParser:
             naive = pd.to_datetime(series[~aware_mask], format=fmt, errors="coerce")
             localised = self._localise(pa.array(naive.astype("datetime64[us]"), US))
             result[~aware_mask] = pd.Series(
-                localised.to_pandas(), index=series.index[~aware_mask]
+                localised.to_pandas().array, index=series.index[~aware_mask]
             ).astype("datetime64[us, UTC]")
             self.summary.without_offset += int(naive.notna().sum())
         bad = result.isna() & series.notna()
@@ -191,15 +191,13 @@ class TimestampParser:
 
 
 def _detect(text: pa.Array, column: str) -> str:
-    """The layout that reads the most of a sample (ISO 8601 first); the full parse then names
-    any row it cannot read."""
+    """The layout of a sample: strict ISO 8601, else a listed layout that reads all of it,
+    else lenient ISO 8601, else the layout that reads the most (the full parse then names the
+    rows it cannot read)."""
     sample = pc.drop_null(text)[:SAMPLE]
-    if len(sample) == 0:
+    if len(sample) == 0 or _strict_iso(sample):
         return "ISO 8601"
     series = pd.Series(sample.to_pandas(), dtype=object)
-    iso = pd.to_datetime(series, format="ISO8601", utc=True, errors="coerce").notna().mean()
-    if iso == 1.0:
-        return "ISO 8601"
     scores = {
         fmt: pd.to_datetime(series, format=fmt, errors="coerce").notna().mean()
         for fmt in CANDIDATE_FORMATS
@@ -212,8 +210,21 @@ def _detect(text: pa.Array, column: str) -> str:
             f'(e.g. "{series.iloc[0]}")',
             hint='say which with --timestamp-format, e.g. "%d/%m/%Y %H:%M"',
         )
-    best = max(scores, key=lambda f: scores[f])  # the first of equals: dict order
+    best = max(scores, key=lambda f: scores[f])  # the first of equals: list order
+    if scores[best] == 1.0:
+        return best
+    iso = pd.to_datetime(series, format="ISO8601", utc=True, errors="coerce").notna().mean()
     return best if scores[best] > iso else "ISO 8601"
+
+
+def _strict_iso(sample: pa.Array) -> bool:
+    for target in (US_UTC, US):
+        try:
+            sample.cast(target)
+            return True
+        except pa.ArrowInvalid:
+            continue
+    return False
 
 
 def unparsable(column: str, bad: pd.Series, row_offset: int, fmt: str | None) -> EventLogError:
