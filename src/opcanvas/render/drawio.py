@@ -104,14 +104,14 @@ def _lanes(doc: _Doc, plan: Layout) -> dict[int, tuple[str, Point]]:
 
 def _step(doc: _Doc, view: MapView, step: StepView, place: Place, lane: tuple[str, Point]) -> None:
     parent, origin = lane
-    header = " · ".join(x for x in (step.role, step.people and f"{step.people} people") if x)
+    header = step.role or step.lane  # people are in the data box
     changed = view.state == "future" and bool(step.changes)
     stroke = "#0f7b3f" if changed else "#3e4c59"
     style = (
         f"shape=mxgraph.lean_mapping.manufacturing_process;{LEAN}fontSize=10;align=center;"
         f"verticalAlign=top;spacing=0;spacingTop=1;strokeColor={stroke};"
     )
-    lines = [*_wrap(header or step.lane, place.box.w - 8, 10), ""]
+    lines = [*_wrap(header, place.box.w - 8, 10), ""]
     lines += _wrap(step.name, place.box.w - 8, 10, lines=2, bold=True)
     doc.vertex(f"step-{step.id}", place.box, style + "fontStyle=0;", lines, parent, origin)
     rows = [_figure_line(f) for f in step.data]
@@ -120,7 +120,7 @@ def _step(doc: _Doc, view: MapView, step: StepView, place: Place, lane: tuple[st
     data = Box(place.data.x, place.data.y, place.data.w, 60)
     doc.vertex(
         f"data-{step.id}", data,
-        f"shape=mxgraph.lean_mapping.data_box;{LEAN}strokeWidth=1;fontSize=10;align=left;"
+        f"shape=mxgraph.lean_mapping.data_box;strokeWidth=1;html=0;{FONT}fontSize=10;align=left;"
         "verticalAlign=top;spacing=0;spacingLeft=4;",
         [line for row in rows for line in _wrap(row, data.w - 8, 10)], parent, origin,
     )  # fmt: skip
@@ -128,7 +128,7 @@ def _step(doc: _Doc, view: MapView, step: StepView, place: Place, lane: tuple[st
     triangle = Box(place.box.x - 46, place.box.y + 2, 24, 22)
     doc.vertex(
         f"queue-{step.id}", triangle,
-        f"shape=mxgraph.lean_mapping.inventory_box;{LEAN}strokeWidth=1;fillColor=#fde68a;"
+        f"shape=mxgraph.lean_mapping.inventory_box;strokeWidth=1;html=0;{FONT}fillColor=#fde68a;"
         f"{dashed}fontSize=10;verticalLabelPosition=bottom;verticalAlign=top;spacing=0;",
         [("≈ " if step.queue.source == "estimate" else "") + step.queue.text], parent, origin,
     )  # fmt: skip
@@ -169,7 +169,9 @@ def _edges(doc: _Doc, view: MapView, plan: Layout) -> None:
                      thin + "fontSize=9;fontStyle=1;labelBackgroundColor=#ffffff;",
                      edge.points, label)  # fmt: skip
         elif edge.kind == "rework":
-            doc.edge(f"rework-{edge.source}-{edge.target}", src, dst,
+            # from data box to data box: the route runs below the boxes, as in the SVG
+            doc.edge(f"rework-{edge.source}-{edge.target}", f"data-{edge.source}",
+                     f"data-{edge.target}",
                      thin + "dashed=1;strokeColor=#b42318;fontColor=#b42318;fontSize=9;",
                      edge.points, ["rework"])  # fmt: skip
         elif edge.kind == "start":
