@@ -70,8 +70,13 @@ def test_naive_timestamps_read_in_the_given_zone(tmp_path: Path) -> None:
 
 
 def test_events_out_of_order_are_counted_and_sorted() -> None:
-    frame = pd.DataFrame({"case:concept:name": ["c", "c", "c"], "concept:name": ["C", "A", "B"],
-                          "time:timestamp": [at(120), at(0), at(60)]})  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "case:concept:name": ["c", "c", "c"],
+            "concept:name": ["C", "A", "B"],
+            "time:timestamp": [at(120), at(0), at(60)],
+        }
+    )
     log = read_log(frame)
     assert log.quality.out_of_order == 1
     result = mine(log)
@@ -80,8 +85,13 @@ def test_events_out_of_order_are_counted_and_sorted() -> None:
 
 
 def test_duplicate_events_are_counted_and_dropped() -> None:
-    frame = pd.DataFrame({"case:concept:name": ["c"] * 3, "concept:name": ["A", "A", "B"],
-                          "time:timestamp": [at(0), at(0), at(30)]})  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "case:concept:name": ["c"] * 3,
+            "concept:name": ["A", "A", "B"],
+            "time:timestamp": [at(0), at(0), at(30)],
+        }
+    )
     log = read_log(frame)
     assert (log.quality.duplicates, log.events, log.quality.events_read) == (1, 2, 3)
     assert "1 duplicate event(s) dropped" in " ".join(log.quality.notes())
@@ -90,10 +100,14 @@ def test_duplicate_events_are_counted_and_dropped() -> None:
 
 
 def test_negative_durations_from_clock_skew_are_counted() -> None:
-    frame = pd.DataFrame({
-        "case:concept:name": ["c", "c"], "concept:name": ["A", "B"],
-        "start_timestamp": [at(0), at(90)], "time:timestamp": [at(30), at(60)],
-    })  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "case:concept:name": ["c", "c"],
+            "concept:name": ["A", "B"],
+            "start_timestamp": [at(0), at(90)],
+            "time:timestamp": [at(30), at(60)],
+        }
+    )
     log = read_log(frame)
     assert log.quality.negative_durations == 1
     assert "1 start timestamp(s) after the end" in " ".join(log.quality.notes())
@@ -110,7 +124,7 @@ def test_negative_durations_from_clock_skew_are_counted() -> None:
 )
 def test_empty_log_is_an_error(tmp_path: Path, name: str, text: str) -> None:
     path = write(tmp_path / name, text)
-    with pytest.raises(EventLogError, match="no events|not found") as caught:
+    with pytest.raises(EventLogError, match=r"no events|not found") as caught:
         read_log(path)
     assert str(path) in str(caught.value)
 
@@ -175,7 +189,7 @@ def test_unknown_suffix_missing_file_and_ocel_without_type(tmp_path: Path, logs_
         read_log(write(tmp_path / "log.dat", "x"))
     with pytest.raises(EventLogError, match="no such event log file"):
         read_log(tmp_path / "missing.csv")
-    with pytest.raises(EventLogError, match='"Invoice" .3 objects.*--object-type|--object-type'):
+    with pytest.raises(EventLogError, match=r'"Invoice" \(3 objects\)'):
         read_log(logs_dir / "ocel" / "pm4py_ocel20_example.jsonocel")
 
 

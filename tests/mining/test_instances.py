@@ -26,7 +26,7 @@ def lifecycle_log(events: list[tuple[str, str, str, float]]) -> EventLog:
                 "lifecycle:transition": [e[2] for e in events],
                 "time:timestamp": [at(e[3]) for e in events],
             }
-        )  # fmt: skip
+        )
     )
 
 
@@ -41,8 +41,15 @@ def instances_of(log: EventLog) -> tuple[list[dict[str, Any]], Any]:
 
 
 def minutes(rows: list[dict[str, Any]]) -> list[tuple[float | None, float]]:
-    base = read_log(pd.DataFrame({"case:concept:name": ["x"], "concept:name": ["x"],
-                                  "time:timestamp": [at(0)]})).to_arrow()["time"][0].as_py()  # fmt: skip
+    base = (
+        read_log(
+            pd.DataFrame(
+                {"case:concept:name": ["x"], "concept:name": ["x"], "time:timestamp": [at(0)]}
+            )
+        )
+        .to_arrow()["time"][0]
+        .as_py()
+    )
     return [
         (None if r["start"] is None else (r["start"] - base) / 60e6, (r["end"] - base) / 60e6)
         for r in rows
@@ -56,13 +63,19 @@ def minutes(rows: list[dict[str, Any]]) -> list[tuple[float | None, float]]:
         ([("start", 0), ("complete", 10), ("complete", 20)], [(0.0, 10.0), (None, 20.0)], (1, 0)),
         ([("start", 0), ("start", 5), ("complete", 10)], [(0.0, 10.0)], (0, 1)),
         ([("complete", 0), ("start", 5)], [(None, 0.0)], (1, 1)),
-        ([("start", 0), ("start", 5), ("complete", 10), ("complete", 30)],
-         [(0.0, 10.0), (5.0, 30.0)], (0, 0)),
+        (
+            [("start", 0), ("start", 5), ("complete", 10), ("complete", 30)],
+            [(0.0, 10.0), (5.0, 30.0)],
+            (0, 0),
+        ),
         ([("complete", 7), ("start", 7)], [(7.0, 7.0)], (0, 0)),  # same instant: start first
-        ([("start", 0), ("complete", 10), ("complete", 12), ("start", 20), ("complete", 25)],
-         [(0.0, 10.0), (None, 12.0), (20.0, 25.0)], (1, 0)),
+        (
+            [("start", 0), ("complete", 10), ("complete", 12), ("start", 20), ("complete", 25)],
+            [(0.0, 10.0), (None, 12.0), (20.0, 25.0)],
+            (1, 0),
+        ),
     ],
-)  # fmt: skip
+)
 def test_fifo_pairing_cases(
     events: list[tuple[str, float]],
     expected: list[tuple[float | None, float]],
@@ -92,7 +105,7 @@ def reference_pairs(events: list[tuple[str, float]]) -> list[tuple[float | None,
         st.tuples(st.sampled_from(["start", "complete"]), st.integers(0, 40)),
         min_size=1,
         max_size=14,
-    )  # fmt: skip
+    )
 )
 def test_pairing_equals_a_queue(events: list[tuple[str, int]]) -> None:
     if not any(kind == "complete" for kind, _ in events):
@@ -101,25 +114,36 @@ def test_pairing_equals_a_queue(events: list[tuple[str, int]]) -> None:
     log = lifecycle_log([("c", "A", kind, float(minute)) for kind, minute in unique])
     rows, _ = instances_of(log)
     got = sorted(minutes(rows), key=lambda p: (p[1], p[0] is None, p[0] or 0))
-    want = sorted(reference_pairs([(k, float(m)) for k, m in unique]),
-                  key=lambda p: (p[1], p[0] is None, p[0] or 0))  # fmt: skip
+    want = sorted(
+        reference_pairs([(k, float(m)) for k, m in unique]),
+        key=lambda p: (p[1], p[0] is None, p[0] or 0),
+    )
     assert got == want
 
 
 intervals = st.lists(
-    st.tuples(st.sampled_from(["c1", "c2"]), st.sampled_from(["A", "B", "C"]),
-              st.integers(0, 300), st.integers(0, 120)),
-    min_size=1, max_size=12,
-)  # fmt: skip
+    st.tuples(
+        st.sampled_from(["c1", "c2"]),
+        st.sampled_from(["A", "B", "C"]),
+        st.integers(0, 300),
+        st.integers(0, 120),
+    ),
+    min_size=1,
+    max_size=12,
+)
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(intervals)
 def test_waits_plus_active_time_equal_lead_time(rows: list[tuple[str, str, int, int]]) -> None:
-    frame = pd.DataFrame({
-        "case:concept:name": [r[0] for r in rows], "concept:name": [r[1] for r in rows],
-        "start_timestamp": [at(r[2]) for r in rows], "time:timestamp": [at(r[2] + r[3]) for r in rows],
-    })  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "case:concept:name": [r[0] for r in rows],
+            "concept:name": [r[1] for r in rows],
+            "start_timestamp": [at(r[2]) for r in rows],
+            "time:timestamp": [at(r[2] + r[3]) for r in rows],
+        }
+    )
     log = read_log(frame)
     instances, _ = instances_of(log)
     per_case: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))

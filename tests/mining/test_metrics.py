@@ -14,8 +14,11 @@ def test_stream_lead_active_and_flow_efficiency(two_cases: EventLog) -> None:
     assert result.service_time_available
     assert stream.cases == 2 and stream.instances == 8
     assert (stream.lead.mean, stream.lead.median, stream.lead.min, stream.lead.max) == (
-        210.0, 210.0, 180.0, 240.0,
-    )  # fmt: skip
+        210.0,
+        210.0,
+        180.0,
+        240.0,
+    )
     # c1: union of [0,60] [90,120] [120,150] [135,180] = 150; c2: 30+45+30+60 = 165
     assert (stream.active.min, stream.active.max) == (150.0, 165.0)  # type: ignore[union-attr]
     assert stream.flow_efficiency == pytest.approx(315 / 420, rel=1e-12)
@@ -48,8 +51,10 @@ def test_step_metrics_by_hand(
     assert (stats.service.mean, stats.service.median) == service
     assert (stats.wait.mean, stats.wait.median, stats.wait.count) == wait
     assert (stats.rework, stats.rework_same_resource, stats.rework_other_resource) == (
-        rework, same, other,
-    )  # fmt: skip
+        rework,
+        same,
+        other,
+    )
     assert stats.rework_rate == pytest.approx(rework / executions)
     assert stats.first_pass_yield == fpy
     assert stats.handoffs == handoffs
@@ -59,13 +64,17 @@ def test_edges_variants_and_handoff_pairs(two_cases: EventLog) -> None:
     result = mine(two_cases)
     edges = {(e.source, e.target): (e.count, e.duration.mean) for e in result.edges}
     assert edges == {
-        ("A", "B"): (2, 30.0), ("B", "A"): (1, 0.0), ("A", "C"): (1, 0.0),
-        ("B", "B"): (1, 15.0), ("B", "C"): (1, 30.0),
-    }  # fmt: skip
+        ("A", "B"): (2, 30.0),
+        ("B", "A"): (1, 0.0),
+        ("A", "C"): (1, 0.0),
+        ("B", "B"): (1, 15.0),
+        ("B", "C"): (1, 30.0),
+    }
     assert result.variants.count == 2
     assert sorted(v.steps for v in result.variants.top) == [
-        ("A", "B", "A", "C"), ("A", "B", "B", "C"),
-    ]  # fmt: skip
+        ("A", "B", "A", "C"),
+        ("A", "B", "B", "C"),
+    ]
     assert result.variants.coverage[1] == 0.5
     assert sum(e.count for e in result.handoffs) == 6
 
@@ -112,9 +121,15 @@ def test_working_calendar_skips_holidays() -> None:
 def test_wip_series_and_littles_law() -> None:
     # three cases over days: open at midnights as counted by hand
     log = event_log(
-        [("a", "X", 0), ("a", "Y", 2 * 1440), ("b", "X", 1440), ("b", "Y", 3 * 1440),
-         ("c", "X", 2 * 1440 + 60), ("c", "Y", 2 * 1440 + 120)]
-    )  # fmt: skip
+        [
+            ("a", "X", 0),
+            ("a", "Y", 2 * 1440),
+            ("b", "X", 1440),
+            ("b", "Y", 3 * 1440),
+            ("c", "X", 2 * 1440 + 60),
+            ("c", "Y", 2 * 1440 + 120),
+        ]
+    )
     stream = mine(log).stream
     wip = dict(stream.wip)
     assert wip["2024-03-05"] == 1  # a open

@@ -84,8 +84,14 @@ def assert_same_log(pm4py: Any, frame: pd.DataFrame, result: MiningResult) -> No
         tuple(k): int(n) for k, n in variants.items()
     }
     lead = result.stream.lead
-    expected = (durations.mean(), np.median(durations), np.percentile(durations, 85),
-                np.percentile(durations, 95), durations.min(), durations.max())  # fmt: skip
+    expected = (
+        durations.mean(),
+        np.median(durations),
+        np.percentile(durations, 85),
+        np.percentile(durations, 95),
+        durations.min(),
+        durations.max(),
+    )
     got = (lead.mean, lead.median, lead.p85, lead.p95, lead.min, lead.max)
     assert all(close(g, e) for g, e in zip(got, expected, strict=True)), (got, expected)
     edges = {(e.source, e.target): e for e in result.edges}
@@ -99,9 +105,13 @@ def assert_same_log(pm4py: Any, frame: pd.DataFrame, result: MiningResult) -> No
 
 @pytest.mark.parametrize(
     "name",
-    ["pm4py_running-example.xes", "pm4py_08_receipt.xes.gz", "pm4py_receipt.csv.gz",
-     "pm4py_receipt.parquet"],
-)  # fmt: skip
+    [
+        "pm4py_running-example.xes",
+        "pm4py_08_receipt.xes.gz",
+        "pm4py_receipt.csv.gz",
+        "pm4py_receipt.parquet",
+    ],
+)
 def test_single_timestamp_logs_match_pm4py(pm4py: Any, logs_dir: Path, name: str) -> None:
     result = mined(logs_dir / name)
     assert not result.service_time_available
@@ -110,8 +120,11 @@ def test_single_timestamp_logs_match_pm4py(pm4py: Any, logs_dir: Path, name: str
 
 def test_receipt_reads_the_same_from_xes_csv_and_parquet(logs_dir: Path) -> None:
     """The Parquet copy holds naive wall-clock times of the Netherlands (offsets dropped)."""
-    zones = {"pm4py_08_receipt.xes.gz": "UTC", "pm4py_receipt.csv.gz": "UTC",
-             "pm4py_receipt.parquet": "Europe/Amsterdam"}  # fmt: skip
+    zones = {
+        "pm4py_08_receipt.xes.gz": "UTC",
+        "pm4py_receipt.csv.gz": "UTC",
+        "pm4py_receipt.parquet": "Europe/Amsterdam",
+    }
     tables = [
         read_log(logs_dir / name, timezone=zone)
         .to_arrow()
@@ -134,8 +147,10 @@ def test_sepsis_matches_pm4py_without_its_duplicates(pm4py: Any, logs_dir: Path)
     with quiet():
         deduplicated = pm4py.format_dataframe(
             deduplicated.drop(columns=["@@index", "@@case_index"]),
-            case_id=CASE, activity_key=ACT, timestamp_key=TIME,
-        )  # fmt: skip
+            case_id=CASE,
+            activity_key=ACT,
+            timestamp_key=TIME,
+        )
     assert_same_log(pm4py, deduplicated, result)
 
 
@@ -148,9 +163,12 @@ def production_intervals(pm4py: Any, path: Path) -> pd.DataFrame:
         for trace in log:
             order = sorted(
                 enumerate(trace),
-                key=lambda ie: (ie[1][TIME], ie[1]["lifecycle:transition"].lower() != "start",
-                                ie[0]),
-            )  # fmt: skip
+                key=lambda ie: (
+                    ie[1][TIME],
+                    ie[1]["lifecycle:transition"].lower() != "start",
+                    ie[0],
+                ),
+            )
             trace._list = [event for _, event in order]
         frame = pm4py.convert_to_dataframe(interval_lifecycle.to_interval(log))
         frame = frame[frame["@@startevent_concept:name"].notna()]
@@ -167,10 +185,12 @@ def test_production_service_times_match_pm4py(pm4py: Any, logs_dir: Path) -> Non
     assert result.log["quality"]["duplicates"] == 120  # parallel executions, kept and paired
     frame = production_intervals(pm4py, path)
     with quiet():
-        means = pm4py.get_service_time(frame, aggregation_measure="mean",
-                                       start_timestamp_key=START, timestamp_key=TIME)  # fmt: skip
-        medians = pm4py.get_service_time(frame, aggregation_measure="median",
-                                         start_timestamp_key=START, timestamp_key=TIME)  # fmt: skip
+        means = pm4py.get_service_time(
+            frame, aggregation_measure="mean", start_timestamp_key=START, timestamp_key=TIME
+        )
+        medians = pm4py.get_service_time(
+            frame, aggregation_measure="median", start_timestamp_key=START, timestamp_key=TIME
+        )
     assert {s.step for s in result.steps} == set(means)
     for step in result.steps:
         assert step.service is not None
@@ -186,9 +206,14 @@ def test_production_edges_with_start_times_match_pm4py(pm4py: Any, logs_dir: Pat
         from pm4py.algo.discovery.dfg.adapters.pandas import df_statistics
 
         counts, performance = df_statistics.get_dfg_graph(
-            frame, measure="both", activity_key=ACT, case_id_glue=CASE, timestamp_key=TIME,
-            start_timestamp_key=START, perf_aggregation_key="all",
-        )  # fmt: skip
+            frame,
+            measure="both",
+            activity_key=ACT,
+            case_id_glue=CASE,
+            timestamp_key=TIME,
+            start_timestamp_key=START,
+            perf_aggregation_key="all",
+        )
         variants = pm4py.get_variants(frame)
     edges = {(e.source, e.target): e for e in result.edges}
     assert set(edges) == set(counts)

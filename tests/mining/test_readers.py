@@ -11,8 +11,12 @@ import pytest
 from opcanvas.mining import ReadOptions, mine, read_log
 from opcanvas.mining.readers import xes
 
-SEPSIS_CSV_COLUMNS = {"case": "Case ID", "activity": "Activity", "timestamp": "Complete Timestamp",
-                      "role": "org:group"}  # fmt: skip
+SEPSIS_CSV_COLUMNS = {
+    "case": "Case ID",
+    "activity": "Activity",
+    "timestamp": "Complete Timestamp",
+    "role": "org:group",
+}
 
 
 @pytest.mark.parametrize(
@@ -34,8 +38,11 @@ def test_real_logs_read_with_xes_defaults(
 
 
 def test_sepsis_csv_and_xes_hold_the_same_events(logs_dir: Path) -> None:
-    from_csv = read_log(logs_dir / "eventdataR_sepsis.csv.gz", columns=SEPSIS_CSV_COLUMNS,
-                        timezone="Europe/Amsterdam")  # fmt: skip
+    from_csv = read_log(
+        logs_dir / "eventdataR_sepsis.csv.gz",
+        columns=SEPSIS_CSV_COLUMNS,
+        timezone="Europe/Amsterdam",
+    )
     from_xes = read_log(logs_dir / "rust4pm_Sepsis_Cases_-_Event_Log.xes.gz")
     assert from_csv.source.details["delimiter"] == ";"
     assert from_csv.quality.timestamps["format"] == "%Y/%m/%d %H:%M:%S.%f"
@@ -53,29 +60,40 @@ def test_sepsis_csv_and_xes_hold_the_same_events(logs_dir: Path) -> None:
 def test_ocel_formats_flatten_to_the_same_cases(logs_dir: Path) -> None:
     shapes = []
     for suffix in ("jsonocel", "xmlocel", "sqlite"):
-        log = read_log(logs_dir / "ocel" / f"pm4py_ocel20_example.{suffix}",
-                       object_type="Purchase Order")  # fmt: skip
+        log = read_log(
+            logs_dir / "ocel" / f"pm4py_ocel20_example.{suffix}", object_type="Purchase Order"
+        )
         table = log.to_arrow()
-        shapes.append(sorted(zip(table["case"].to_pylist(), table["activity"].to_pylist(),
-                                 strict=True)))  # fmt: skip
+        shapes.append(
+            sorted(zip(table["case"].to_pylist(), table["activity"].to_pylist(), strict=True))
+        )
         assert log.source.details["object_type"] == "Purchase Order"
     assert shapes[0] == shapes[1] == shapes[2]
     assert shapes[0] == [
-        ("PO1", "Change PO Quantity"), ("PO1", "Create Purchase Order"),
-        ("PO1", "Insert Invoice"), ("PO1", "Insert Invoice"), ("PO2", "Create Purchase Order"),
-    ]  # fmt: skip
+        ("PO1", "Change PO Quantity"),
+        ("PO1", "Create Purchase Order"),
+        ("PO1", "Insert Invoice"),
+        ("PO1", "Insert Invoice"),
+        ("PO2", "Create Purchase Order"),
+    ]
 
 
 def test_ocel_event_attributes_can_be_mapped_to_resource(logs_dir: Path) -> None:
-    log = read_log(logs_dir / "ocel" / "pm4py_ocel20_example.jsonocel",
-                   object_type="Purchase Requisition", columns={"resource": "pr_creator"})  # fmt: skip
+    log = read_log(
+        logs_dir / "ocel" / "pm4py_ocel20_example.jsonocel",
+        object_type="Purchase Requisition",
+        columns={"resource": "pr_creator"},
+    )
     resources = set(log.to_arrow()["resource"].to_pylist()) - {None}
     assert resources == {"Mike"}
 
 
 def test_frames_from_pandas_and_arrow() -> None:
-    data = {"case:concept:name": ["a", "a"], "concept:name": ["X", "Y"],
-            "time:timestamp": pd.to_datetime(["2024-01-01 10:00", "2024-01-01 11:30"], utc=True)}  # fmt: skip
+    data = {
+        "case:concept:name": ["a", "a"],
+        "concept:name": ["X", "Y"],
+        "time:timestamp": pd.to_datetime(["2024-01-01 10:00", "2024-01-01 11:30"], utc=True),
+    }
     frame = pd.DataFrame(data)
     for source in (frame, pa.Table.from_pandas(frame)):
         result = mine(read_log(source))
@@ -83,7 +101,10 @@ def test_frames_from_pandas_and_arrow() -> None:
 
 
 def test_csv_sniffs_semicolons_quotes_and_a_legacy_encoding(tmp_path: Path) -> None:
-    text = 'Case;Activité;When\n"c;1";"Prüfen; schnell";2024-01-01 10:00\n"c;1";Ende;2024-01-01 12:00\n'
+    text = (
+        'Case;Activité;When\n"c;1";"Prüfen; schnell";2024-01-01 10:00\n'
+        '"c;1";Ende;2024-01-01 12:00\n'
+    )
     path = tmp_path / "log.csv"
     path.write_bytes(text.encode("cp1252"))
     log = read_log(path, columns={"case": "Case", "activity": "Activité", "timestamp": "When"})
@@ -106,7 +127,12 @@ def test_streamed_xes_chunks_and_parquet_spill_change_nothing(
 
 
 def test_epoch_timestamps_need_their_unit() -> None:
-    frame = pd.DataFrame({"case:concept:name": ["a", "a"], "concept:name": ["X", "Y"],
-                          "time:timestamp": [1_700_000_000, 1_700_003_600]})  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "case:concept:name": ["a", "a"],
+            "concept:name": ["X", "Y"],
+            "time:timestamp": [1_700_000_000, 1_700_003_600],
+        }
+    )
     log = read_log(frame, timestamp_format="epoch_s")
     assert mine(log).stream.lead.mean == 60.0
