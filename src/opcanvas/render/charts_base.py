@@ -67,7 +67,12 @@ def money(amount: float, currency: str) -> str:
 
 
 def money_axis(max_abs: float, **kwargs: Any) -> alt.Axis:
-    """An axis whose labels are money in the chart's currency (set by :func:`configure`)."""
+    """An axis whose labels are money in the chart's currency (set by :func:`configure`).
+
+    Labels that would collide are thinned out (money labels are long); category axes keep
+    every label, since a reader must be able to name each bar.
+    """
+    kwargs.setdefault("labelOverlap", True)
     if max_abs >= 1000:
         return alt.Axis(format="$.3~s", labelExpr=FINANCE_LABELS, **kwargs)
     return alt.Axis(format="$,.2~f", **kwargs)
@@ -95,7 +100,7 @@ def house_config(currency: str = "USD") -> dict[str, Any]:
         "axis": {
             "labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": "normal",
             "labelColor": INK, "titleColor": INK, "gridColor": "#E8E8E8",
-            "domainColor": GREY, "tickColor": GREY, "labelLimit": 220, "labelOverlap": True,
+            "domainColor": GREY, "tickColor": GREY, "labelLimit": 220,
         },
         "legend": {"labelFontSize": 11, "titleFontSize": 11, "orient": "bottom", "labelLimit": 260},
         "header": {"labelFontSize": 11, "labelColor": INK, "titleFontSize": 12},

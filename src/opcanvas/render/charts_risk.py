@@ -114,12 +114,18 @@ def value_distribution_chart(
             ),
         ),
     )
+    # each label twice: a white outline first (a halo over the rules it crosses), then the text
     text = [
         alt.Chart(data([r for r in rules if r["left"] == left]))
-        .mark_text(align="right" if left else "left", dx=-4 if left else 4, fontSize=11, color=INK)
+        .mark_text(
+            align="right" if left else "left", dx=-4 if left else 4, fontSize=11, color=INK,
+            aria=not halo, stroke="white" if halo else alt.Undefined,
+            strokeWidth=4 if halo else alt.Undefined,
+        )
         .encode(x="x:Q", y=alt.Y("y:Q", scale=y_scale), text="text:N")
+        for halo in (True, False)
         for left in (True, False)
-    ]
+    ]  # fmt: skip
     subtitle = (
         f"{array.size:,} simulations · P10 {money(percentiles[0], currency)}, "
         f"P50 {money(percentiles[1], currency)}, P90 {money(percentiles[2], currency)}"

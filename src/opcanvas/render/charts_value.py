@@ -119,7 +119,7 @@ def pareto_chart(
         "label:N",
         sort=alt.EncodingSortField(field="rank", op="min", order="ascending"),
         title=None,
-        axis=alt.Axis(labelAngle=-35, labelLimit=150, labelAlign="right"),
+        axis=alt.Axis(labelAngle=-35, labelLimit=150, labelAlign="right", labelOverlap=False),
     )
     base = alt.Chart(data(points)).encode(x=x)
     top = nice_ceiling(rows[0].value * 1.15)
