@@ -182,3 +182,12 @@ def test_optimum_equals_brute_force_on_random_small_cases(
     items = items[:5]
     roadmap = plan(planning_canvas(items, capacity=cap, budget=budget))
     assert roadmap.value_optimised == pytest.approx(brute_force(items, cap, budget), rel=1e-6)
+
+
+def test_solver_report_and_time_limit_note(planning_canvas: Any, plan: Plan) -> None:
+    roadmap = plan(planning_canvas(SMALL, capacity=[80.0] * 4))
+    solver = roadmap.solver
+    assert solver["optimal"] is True and solver["time_limited"] is False
+    assert solver["bound"] == pytest.approx(roadmap.value_optimised, rel=1e-6)
+    assert "stops at a proven gap of 1e-06" in roadmap.conventions["optimiser"]
+    assert not any("time limit" in note for note in roadmap.notes)

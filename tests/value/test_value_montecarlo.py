@@ -100,3 +100,21 @@ def test_tornado_sorts_drivers_by_swing(example: Any) -> None:
     assert bars[0].swing == pytest.approx(540_000)
     assert bars[1].swing == pytest.approx(518_400)
     assert (bars[0].value_at_low, bars[0].value_at_high) == (1_080_000, 1_620_000)
+
+
+def test_quantiles_match_numpy_linear_percentiles() -> None:
+    from opcanvas.value.quantify import _quantiles
+
+    x = np.random.default_rng(9).lognormal(0, 1, 12_345)
+    assert _quantiles(np.sort(x)) == pytest.approx(tuple(np.percentile(x, [10, 50, 90])))
+
+
+def test_fixed_cost_roi_quantiles_equal_sampled_ones(make_canvas: Any) -> None:
+    fixed = make_canvas({"id": "g", "drivers": {"annual_value": [50, 100, 400]},
+                         "implementation_cost": 100, "running_cost": 10})  # fmt: skip
+    value = quantify(fixed, samples=50_000, seed=2)[0]
+    assert value.roi_p50 == pytest.approx((value.p50 - 10 - 100) / 100)
+    assert value.prob_negative_roi == pytest.approx(
+        float(np.mean(draw(Range(50.0, 100.0, 400.0), 50_000, np.random.default_rng(0)) < 110)),
+        abs=0.01,
+    )

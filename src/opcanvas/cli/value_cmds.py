@@ -24,6 +24,7 @@ from opcanvas.cli.app import JsonOption, app, console, print_json
 from opcanvas.errors import CanvasError
 from opcanvas.roadmap import PlanAnalysis, analyze_plan, load_tracking, to_ics, tracking_path
 from opcanvas.roadmap.plan import SprintPlan
+from opcanvas.roadmap.solver import TIME_LIMIT
 from opcanvas.value import GapAnalysis, analyze_gaps
 
 DASH = "—"
@@ -34,6 +35,9 @@ SamplesOption = Annotated[
 SeedOption = Annotated[int, typer.Option("--seed", help="Seed of the random generator.")]
 IcsOption = Annotated[
     Path | None, typer.Option("--ics", help="Also write the governance calendar (.ics) here.")
+]
+TimeLimitOption = Annotated[
+    float, typer.Option("--time-limit", min=0.1, help="Seconds the optimiser may search.")
 ]
 StartOption = Annotated[
     str | None,
@@ -222,11 +226,12 @@ def roadmap(
     seed: SeedOption = 0,
     ics: IcsOption = None,
     start: StartOption = None,
+    time_limit: TimeLimitOption = TIME_LIMIT,
     json_output: JsonOption = False,
 ) -> None:
     """Four 90-day sprints: the optimised plan beside the greedy one, value curve, maturity."""
     canvas = load_canvas(canvas_file)
-    plan = analyze_plan(canvas, samples=samples, seed=seed)
+    plan = analyze_plan(canvas, samples=samples, seed=seed, time_limit=time_limit)
     conventions = {**plan.gaps.conventions, **plan.roadmap.conventions}
     if json_output:
         print_json({"roadmap": plan.roadmap.to_dict(), "dependencies": plan.dependencies.to_dict(),

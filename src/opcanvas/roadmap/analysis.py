@@ -16,6 +16,7 @@ from opcanvas.roadmap.dependencies import DependencyMap, dependency_map
 from opcanvas.roadmap.governance import GovernancePack, governance_pack
 from opcanvas.roadmap.lineage import KpiTree, kpi_lineage
 from opcanvas.roadmap.plan import Roadmap, plan_roadmap
+from opcanvas.roadmap.solver import TIME_LIMIT
 from opcanvas.roadmap.tracking import Tracking
 from opcanvas.value.analysis import GapAnalysis, analyze_gaps
 
@@ -39,11 +40,16 @@ class PlanAnalysis:
 
 
 def analyze_plan(
-    canvas: Canvas, *, samples: int = 10_000, seed: int = 0, tracking: Tracking | None = None
+    canvas: Canvas,
+    *,
+    samples: int = 10_000,
+    seed: int = 0,
+    tracking: Tracking | None = None,
+    time_limit: float = TIME_LIMIT,
 ) -> PlanAnalysis:
     """Value, rank and plan the gaps; map dependencies; build the governance pack and lineage."""
     gaps = analyze_gaps(canvas, samples=samples, seed=seed)
-    roadmap = plan_roadmap(canvas, gaps.values, gaps.ranked)
+    roadmap = plan_roadmap(canvas, gaps.values, gaps.ranked, time_limit=time_limit)
     return PlanAnalysis(
         gaps=gaps,
         roadmap=roadmap,

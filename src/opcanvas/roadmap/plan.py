@@ -35,8 +35,11 @@ from typing import Any
 from opcanvas.canvas.model import Canvas
 from opcanvas.roadmap.initiatives import INFINITE, Initiative, build_initiatives, capacity
 from opcanvas.roadmap.solver import (
+    MIP_GAP,
+    TIME_LIMIT,
     YEAR_DAYS,
     Schedule,
+    SolveResult,
     first_year_value,
     greedy,
     optimise,
@@ -126,7 +129,7 @@ class Roadmap:
         return data
 
 
-def conventions(canvas: Canvas) -> dict[str, str]:
+def conventions(canvas: Canvas, time_limit: float = TIME_LIMIT) -> dict[str, str]:
     days = canvas.roadmap.sprint_days
     shares = ", ".join(
         f"{year_share(s, days):g}" for s in range(1, len(canvas.roadmap.sprints) + 1)
@@ -143,6 +146,8 @@ def conventions(canvas: Canvas) -> dict[str, str]:
         "runs; a blank capacity or budget is unlimited",
         "window": "earliest_sprint = first sprint it may start in; latest_sprint = sprint it "
         "must finish by",
+        "optimiser": f"scipy.optimize.milp (HiGHS): stops at a proven gap of {MIP_GAP:g} to "
+        f"the optimum or after {time_limit:g} s, then fills the capacity left in priority order",
         "greedy": "priority order (Priority Score rank), earliest sprint that fits",
         "sprint ROI": "(annual value − implementation cost) / implementation cost of the "
         "initiatives finishing in the sprint",
@@ -151,18 +156,24 @@ def conventions(canvas: Canvas) -> dict[str, str]:
 
 
 def plan_roadmap(
-    canvas: Canvas, values: Sequence[GapValue], ranked: Sequence[RankedGap]
+    canvas: Canvas,
+    values: Sequence[GapValue],
+    ranked: Sequence[RankedGap],
+    *,
+    time_limit: float = TIME_LIMIT,
 ) -> Roadmap:
     """Plan the valued gaps into the canvas's sprints, optimised and greedy."""
     items, left_out, notes = build_initiatives(canvas, values, ranked)
     cap = capacity(canvas)
     days = canvas.roadmap.sprint_days
-    result = optimise(items, cap, days)
+    result = optimise(items, cap, days, time_limit)
     baseline = greedy(items, cap)
     schedule = result.schedule
     if first_year_value(items, schedule, days) < first_year_value(items, baseline, days):
         schedule = baseline  # only when the solver stopped early without its optimum
-        notes.append("the optimiser stopped before its optimum; the greedy plan is shown")
+        notes.append("the optimiser stopped before beating the greedy plan; greedy is shown")
+    if result.time_limited:
+        notes.append(_time_note(result, first_year_value(items, schedule, days), time_limit))
     return Roadmap(
         currency=canvas.currency,
         sprints=_sprints(canvas, items, schedule),
@@ -175,10 +186,22 @@ def plan_roadmap(
         greedy_unscheduled=tuple(left_out + _not_placed(items, baseline, "greedy plan")),
         maturity=_maturity(canvas, items, schedule),
         notes=tuple(notes),
-        conventions=conventions(canvas),
+        conventions=conventions(canvas, time_limit),
         solver={"status": result.status, "optimal": result.optimal,
+                "time_limited": result.time_limited, "gap": result.gap, "bound": result.bound,
                 "seconds": round(result.seconds, 3), "engine": "scipy.optimize.milp (HiGHS)"},
     )  # fmt: skip
+
+
+def _time_note(result: SolveResult, value: float, time_limit: float) -> str:
+    bound = result.bound
+    if bound is None or bound <= 0:
+        return f"the optimiser stopped at its {time_limit:g} s time limit without a bound"
+    return (
+        f"the optimiser stopped at its {time_limit:g} s time limit: this plan is within "
+        f"{(bound - value) / bound:.2%} of the best possible first-year value ({bound:,.0f}); "
+        "a longer --time-limit may improve it, and the result can vary with machine speed"
+    )
 
 
 def _not_placed(items: Sequence[Initiative], schedule: Schedule, who: str) -> list[tuple[str, str]]:

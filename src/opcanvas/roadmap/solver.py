@@ -12,10 +12,13 @@ the seed's four 90-day sprints: f = 3/4, 1/2, 1/4, 0). Subject to:
   j depends on i (so j is only scheduled after i, and only if i is);
 - the window: earliest start and latest finish.
 
-A second solve keeps the first-year value at its optimum and maximises the annual value
-scheduled, so work that only pays from year two (sprint 4) still gets placed when there is
-room. The greedy baseline takes initiatives in priority order and puts each in the earliest
-sprint where it fits.
+Only finishing sprints with a positive share enter the MILP (a sprint-4 finish adds no
+first-year value). HiGHS stops when its proven gap to the optimum is below ``MIP_GAP`` or at
+``time_limit`` seconds; the plan reports the gap and the bound, and says when the time limit
+cut the search (then the result can depend on the machine's speed). Afterwards the remaining
+capacity is filled, in priority order, with the initiatives left out (mostly work that only
+pays from year two), so the last sprint is planned too. The greedy baseline takes initiatives in
+priority order and puts each in the earliest sprint where it fits.
 """
 
 from __future__ import annotations
@@ -25,14 +28,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_array
 
 from opcanvas.roadmap.initiatives import INFINITE, Capacity, Initiative
 
 YEAR_DAYS = 360
-MIP_GAP = 1e-7
-TIME_LIMIT = 60.0
+MIP_GAP = 1e-6
+TIME_LIMIT = 5.0
 
 Schedule = dict[str, int]  # initiative id → sprint it finishes in
 
@@ -52,43 +53,56 @@ class SolveResult:
     status: str
     optimal: bool
     seconds: float
+    bound: float | None = None  # proven upper bound on the first-year value
+    gap: float | None = None  # (bound − value) / bound when stopped early
+    time_limited: bool = False
 
 
 def _windows(items: Sequence[Initiative]) -> list[range]:
     return [range(i.first_finish(), i.latest + 1) for i in items]
 
 
-def optimise(items: Sequence[Initiative], cap: Capacity, sprint_days: int) -> SolveResult:
-    """The schedule that maximises first-year value (then annual value scheduled)."""
+def optimise(
+    items: Sequence[Initiative], cap: Capacity, sprint_days: int, time_limit: float = TIME_LIMIT
+) -> SolveResult:
+    """The schedule that maximises first-year value, then filled with the rest by priority."""
+    from scipy.optimize import Bounds, LinearConstraint, milp  # slow to import: only when used
+    from scipy.sparse import coo_array
+
     started = time.perf_counter()
-    cols = [(n, s) for n, window in enumerate(_windows(items)) for s in window]
+    windows = [[s for s in w if year_share(s, sprint_days) > 0] for w in _windows(items)]
+    cols = [(n, s) for n, window in enumerate(windows) for s in window]
     if not cols:
-        return SolveResult({}, "nothing to schedule", True, 0.0)
+        return SolveResult(fill(items, cap, {}), "nothing earns first-year value", True, 0.0)
     col = {key: k for k, key in enumerate(cols)}
     rows, lower, upper = _constraints(items, cap, cols, col)
     first = np.array([items[n].value * year_share(s, sprint_days) for n, s in cols])
-    annual = np.array([items[n].value for n, _ in cols])
     a = coo_array(
         ([v for _, _, v in rows], ([r for r, _, _ in rows], [c for _, c, _ in rows])),
-        shape=(max(r for r, _, _ in rows) + 1 if rows else 0, len(cols)),
+        shape=(len(lower), len(cols)),
     ).tocsr()
-    options = {"mip_rel_gap": MIP_GAP, "time_limit": TIME_LIMIT, "presolve": True}
-    base = [LinearConstraint(a, np.array(lower), np.array(upper))] if rows else []
-    bounds = Bounds(np.zeros(len(cols)), np.ones(len(cols)))
-    integrality = np.ones(len(cols))
-    stage1 = milp(-first, constraints=base, bounds=bounds, integrality=integrality,
-                  options=options)  # fmt: skip
-    if stage1.x is None:
-        return SolveResult({}, stage1.message, False, time.perf_counter() - started)
-    best = float(first @ np.round(stage1.x))
-    keep = LinearConstraint(first.reshape(1, -1), best - 1e-9 * max(best, 1.0) - 1e-6, np.inf)
-    stage2 = milp(-annual, constraints=[*base, keep], bounds=bounds, integrality=integrality,
-                  options=options)  # fmt: skip
-    chosen = stage2 if stage2.x is not None else stage1
-    x = np.round(chosen.x)
+    result = milp(
+        -first,
+        constraints=[LinearConstraint(a, np.array(lower), np.array(upper))] if rows else [],
+        bounds=Bounds(np.zeros(len(cols)), np.ones(len(cols))),
+        integrality=np.ones(len(cols)),
+        options={"mip_rel_gap": MIP_GAP, "time_limit": time_limit, "presolve": True},
+    )
+    seconds = time.perf_counter() - started
+    if result.x is None:
+        return SolveResult({}, result.message, False, seconds, time_limited=result.status == 1)
+    x = np.round(result.x)
     schedule = {items[n].id: s for (n, s), v in zip(cols, x, strict=True) if v > 0.5}
-    optimal = stage1.status == 0 and stage2.status == 0
-    return SolveResult(schedule, chosen.message, optimal, time.perf_counter() - started)
+    bound = None if result.mip_dual_bound is None else -float(result.mip_dual_bound)
+    return SolveResult(
+        schedule=fill(items, cap, schedule),
+        status=result.message,
+        optimal=result.status == 0,
+        seconds=seconds,
+        bound=bound,
+        gap=None if result.mip_gap is None else float(result.mip_gap),
+        time_limited=result.status == 1,
+    )
 
 
 def _constraints(
@@ -142,30 +156,39 @@ def _constraints(
 def greedy(items: Sequence[Initiative], cap: Capacity) -> Schedule:
     """Priority order; each initiative in the earliest sprint where it and its
     prerequisites fit. Passes repeat until nothing more can be placed."""
+    return fill(items, cap, {})
+
+
+def fill(items: Sequence[Initiative], cap: Capacity, fixed: Schedule) -> Schedule:
+    """Keep ``fixed`` and add the other initiatives, in priority order, each in the earliest
+    sprint where it fits the capacity left and after its prerequisites."""
     days = list(cap.days)
     budget = list(cap.budget)
-    schedule: Schedule = {}
-    known = {i.id for i in items}
-    pending = sorted(items, key=lambda i: (i.rank, i.id))
+    by_id = {i.id: i for i in items}
+    for gap_id, finish in fixed.items():
+        item = by_id[gap_id]
+        for t in range(finish - item.duration, finish):
+            days[t] -= item.effort / item.duration
+            budget[t] -= item.cost / item.duration
+    schedule: Schedule = dict(fixed)
+    pending = sorted((i for i in items if i.id not in fixed), key=lambda i: (i.rank, i.id))
     placed_any = True
     while placed_any:
         placed_any = False
         for item in list(pending):
-            deps = [d for d in item.depends_on if d in known]
+            deps = [d for d in item.depends_on if d in by_id]
             if any(d not in schedule for d in deps):
                 continue  # wait for the prerequisite's turn
             start_after = max((schedule[d] for d in deps), default=0)
+            need_d, need_b = item.effort / item.duration, item.cost / item.duration
             for s in range(max(item.first_finish(), start_after + item.duration), item.latest + 1):
                 running = range(s - item.duration, s)
-                need_d, need_b = item.effort / item.duration, item.cost / item.duration
                 if all(days[t] + 1e-9 >= need_d and budget[t] + 1e-9 >= need_b for t in running):
                     for t in running:
                         days[t] -= need_d
                         budget[t] -= need_b
                     schedule[item.id] = s
-                    pending.remove(item)
                     placed_any = True
                     break
-            else:
-                pending.remove(item)  # it fits nowhere now; capacity only shrinks
+            pending.remove(item)  # placed, or it fits nowhere now (capacity only shrinks)
     return schedule
