@@ -646,3 +646,21 @@ def test_short_percentiles_drop_to_hours_or_minutes() -> None:
     # linear: P50 = (48 + 66) / 2 = 57 min; P85 at rank 2.55 = 66 + 0.55 × 5934 = 3329.7 min
     # = 2.31 days; P95 at rank 2.85 = 66 + 0.85 × 5934 = 5109.9 min = 3.55 days
     assert labels == ["P50 57min", "P85 2.31d", "P95 3.55d"]
+
+
+def test_distribution_adapter_prints_the_reported_percentiles() -> None:
+    from opcanvas.canvas.quantities import format_money
+    from opcanvas.render.charts_adapters import distribution_chart_from_value
+    from opcanvas.value import quantify
+
+    (value,) = quantify(parse_canvas(ADAPTER_CANVAS), samples=500, seed=3)
+    samples = np.linspace(55_000, 95_000, 101)  # any samples: the rules come from the result
+    svg_texts = set(texts(to_svg(distribution_chart_from_value(value, samples, bins=10))))
+    expected = {
+        f"P10 {format_money(value.p10)}",
+        f"P50 {format_money(value.p50)}",
+        f"P90 {format_money(value.p90)}",
+        "Point $72K",
+        "Slow review: annual value",
+    }
+    assert expected <= svg_texts

@@ -21,13 +21,15 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
+import altair as alt
+
 from opcanvas.canvas.model import KPI, Canvas
 from opcanvas.canvas.quantities import point
 from opcanvas.errors import ReportError
 from opcanvas.render.charts_events import CasePoint, FlowBand
 from opcanvas.render.charts_flow import StepTime, StreamTotals
 from opcanvas.render.charts_plan import GanttBar, KpiBar, SprintSpan, ValuePoint
-from opcanvas.render.charts_risk import SwingBar
+from opcanvas.render.charts_risk import SwingBar, value_distribution_chart
 from opcanvas.render.charts_value import PriorityPoint, ValueItem
 
 if TYPE_CHECKING:
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "case_points_from_lists",
+    "distribution_chart_from_value",
     "gantt_from_roadmap",
     "kpi_bars_from_canvas",
     "pareto_items_from_values",
@@ -123,6 +126,24 @@ def swing_bars_from_value(value: GapValue) -> tuple[list[SwingBar], float]:
     """
     bars = [_swing(bar) for bar in value.tornado]
     return bars, value.annual_value
+
+
+def distribution_chart_from_value(
+    value: GapValue, samples: Sequence[float], *, bins: int = 40
+) -> alt.LayerChart:
+    """The Monte Carlo histogram of one gap, with rules at the P10/P50/P90 that ``value``
+    reports (so the chart shows the numbers the report prints) and at its point value.
+
+    :class:`GapValue` keeps percentiles, not samples: pass the gap's simulated annual values.
+    """
+    return value_distribution_chart(
+        samples,
+        currency=value.currency,
+        title=f"{value.title}: annual value",
+        bins=bins,
+        percentiles=(value.p10, value.p50, value.p90),
+        point_value=value.annual_value,
+    )
 
 
 def _swing(bar: TornadoBar) -> SwingBar:
