@@ -81,6 +81,11 @@ def _print_gaps(analysis: GapAnalysis) -> None:
     for v in analysis.values:
         money = format_money(v.annual_value, v.currency)
         tree = Tree(f"[bold]{escape(v.title)}[/] ({escape(v.gap_id)}): {money} a year")
+        if v.solution or v.solution_type:
+            kind = f" [{v.solution_type.replace('_', ' ')}]" if v.solution_type else ""
+            tree.add(f"solution{escape(kind)}: {escape(v.solution or DASH)}")
+        if v.root_cause:
+            tree.add(f"root cause: {escape(v.root_cause)}")
         for name, value in v.lines.items():
             text = v.formula_text.get(name, "driver")
             tree.add(f"{escape(name)} = {escape(text)} = [bold]{_number(value)}[/]")

@@ -125,6 +125,11 @@ class GovernancePack:
     roi_validation: tuple[RoiCheck, ...]
     conventions: dict[str, str]
 
+    @property
+    def rhythms(self) -> tuple[Review, ...]:
+        """The review rhythms (the same as ``reviews``)."""
+        return self.reviews
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 

@@ -84,6 +84,13 @@ class GapValue:
     seed: int = 0
     zero_division: dict[str, float] = field(default_factory=dict)
     invalid_share: float = 0.0
+    step: str | None = None
+    bottleneck: str | None = None
+    handoff: str | None = None
+    root_cause: str | None = None
+    solution: str | None = None
+    solution_type: str | None = None  # process_fix | integration | automation | ai_agent
+    readiness: dict[str, Any] | None = None  # data and systems it needs, readiness level
 
     @property
     def net_annual_value(self) -> float:
@@ -185,6 +192,13 @@ def _value(model: GapModel, canvas: Canvas, samples: int, seed: int) -> GapValue
         seed=seed,
         zero_division=mc.zero_division,
         invalid_share=mc.invalid_share,
+        step=gap.step,
+        bottleneck=gap.bottleneck,
+        handoff=gap.handoff,
+        root_cause=gap.root_cause,
+        solution=gap.solution,
+        solution_type=gap.solution_type,
+        readiness=None if gap.readiness is None else gap.readiness.model_dump(),
     )
 
 
