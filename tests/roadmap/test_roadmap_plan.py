@@ -191,3 +191,17 @@ def test_solver_report_and_time_limit_note(planning_canvas: Any, plan: Plan) -> 
     assert solver["bound"] == pytest.approx(roadmap.value_optimised, rel=1e-6)
     assert "stops at a proven gap of 1e-06" in roadmap.conventions["optimiser"]
     assert not any("time limit" in note for note in roadmap.notes)
+
+
+def test_an_empty_canvas_plans_to_nothing() -> None:
+    import datetime as dt
+
+    from opcanvas.canvas import parse_canvas
+    from opcanvas.roadmap import analyze_plan, to_ics
+
+    plan = analyze_plan(parse_canvas("organization: Acme"), samples=10)
+    assert plan.roadmap.value_optimised == 0.0 and isinstance(plan.roadmap.value_optimised, float)
+    assert plan.roadmap.cumulative[-1] == (12, 0.0)
+    assert [s.people_days for s in plan.roadmap.sprints] == [0.0] * 4
+    assert [r.cadence for r in plan.governance.rhythms] == ["weekly", "monthly", "quarterly"]
+    assert to_ics(plan.governance, dt.date(2027, 1, 1)).count("BEGIN:VEVENT") == 7

@@ -249,8 +249,8 @@ def _sprints(
             lanes = p.lanes or ((p.owner,) if p.owner else ("unassigned",))
             for lane in lanes:
                 resources[lane] = resources.get(lane, 0.0) + p.effort / length / len(lanes)
-        cost_done = sum(p.cost for p in finishing)
-        value = sum(p.annual_value for p in finishing)
+        cost_done = sum((p.cost for p in finishing), 0.0)
+        value = sum((p.annual_value for p in finishing), 0.0)
         start = canvas.roadmap.start
         plans.append(
             SprintPlan(
@@ -262,12 +262,12 @@ def _sprints(
                 end=None if start is None else start + dt.timedelta(days=n * days - 1),
                 running=running,
                 finishing=finishing,
-                cost=sum(p.cost / length for p, length in spread),
-                people_days=sum(p.effort / length for p, length in spread),
+                cost=sum((p.cost / length for p, length in spread), 0.0),
+                people_days=sum((p.effort / length for p, length in spread), 0.0),
                 capacity_days=None if cap.days[n - 1] == INFINITE else cap.days[n - 1],
                 budget=None if cap.budget[n - 1] == INFINITE else cap.budget[n - 1],
                 value=value,
-                first_year_value=sum(p.first_year_value for p in finishing),
+                first_year_value=sum((p.first_year_value for p in finishing), 0.0),
                 roi=(value - cost_done) / cost_done if cost_done > 0 else None,
                 resources=dict(sorted(resources.items())),
             )
@@ -282,7 +282,9 @@ def _curve(
     finish = {i.id: schedule[i.id] * days / MONTH_DAYS for i in items if i.id in schedule}
     points = []
     for m in range(months + 1):
-        total = sum(i.value * max(0.0, m - finish[i.id]) / 12 for i in items if i.id in finish)
+        total = sum(
+            (i.value * max(0.0, m - finish[i.id]) / 12 for i in items if i.id in finish), 0.0
+        )
         points.append((m, total))
     return tuple(points)
 

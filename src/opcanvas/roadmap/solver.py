@@ -44,7 +44,9 @@ def year_share(sprint: int, sprint_days: int) -> float:
 
 
 def first_year_value(items: Sequence[Initiative], schedule: Schedule, sprint_days: int) -> float:
-    return sum(i.value * year_share(schedule[i.id], sprint_days) for i in items if i.id in schedule)
+    return sum(
+        (i.value * year_share(schedule[i.id], sprint_days) for i in items if i.id in schedule), 0.0
+    )
 
 
 @dataclass(frozen=True)
