@@ -80,4 +80,5 @@ def test_invariants_of_any_stable_stream(
     assert 0 < lead.p50.mean <= lead.p85.mean <= lead.p95.mean
     assert lead.mean.mean >= minutes * 0.5  # at least some work is done on every case
     share = result.step("a").wait_share
-    assert share is not None and share.mean in (0.0, 1.0)  # one step holds all the waiting
+    # one step holds all the waiting (undefined in a replication where nothing waits)
+    assert share is not None and (share.n == 0 or share.mean == 1.0)

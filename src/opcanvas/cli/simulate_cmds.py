@@ -24,6 +24,7 @@ from opcanvas.canvas.fields import using_calendar
 from opcanvas.canvas.model import Canvas
 from opcanvas.canvas.quantities import (
     Calendar,
+    Range,
     format_duration,
     format_percent,
     format_rate,
@@ -322,8 +323,15 @@ def simulate(
             canvas_path, record_gap, outcome, metric=metric, driver=set_driver
         )
         evidence = updated.gap(record_gap).evidence
-        extra["evidence"] = None if evidence is None else evidence.model_dump(mode="json")
+        extra["evidence"] = None if evidence is None else _evidence(evidence)
     _report(outcome, canvas.calendar, extra, json_output)
+
+
+def _evidence(evidence: Any) -> dict[str, Any]:
+    imp = evidence.improvement
+    improvement = [imp.low, imp.likely, imp.high] if isinstance(imp, Range) else imp
+    fields = ("scenario", "metric", "current", "future", "recorded")
+    return {**{k: getattr(evidence, k) for k in fields}, "improvement": improvement}
 
 
 def _report(
@@ -350,8 +358,9 @@ def _report(
         )
     if "evidence" in extra and extra["evidence"] is not None:
         imp = extra["evidence"].get("improvement")
+        shown = " / ".join(format_percent(v) for v in imp) if isinstance(imp, list) else str(imp)
         console.print(
-            f"evidence recorded: improvement {escape(str(imp))} "
-            f"({escape(extra['evidence']['metric'])})"
+            f"evidence recorded in the canvas: improvement of {escape(extra['evidence']['metric'])}"
+            f" (low / likely / high) {escape(shown)}"
         )
     _print_notes(notes)

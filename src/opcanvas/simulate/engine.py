@@ -128,6 +128,13 @@ class _Run:
         self.heap: list[tuple] = []
         self.seq = itertools.count()
         self.servers = [n.servers for n in nodes]
+        self.lanes = [n.lane for n in nodes]
+        self.simple_next = [
+            n.succ[0]
+            if n.ok >= 1 and n.drop <= 0 and not n.branch_targets and len(n.succ) == 1
+            else -1
+            for n in nodes
+        ]
         self.plain = [
             not n.join and n.delay is None and spec is None and n.batch == 1 for n in nodes
         ]
@@ -161,11 +168,12 @@ class _Run:
                 ai += 1
                 continue
             if heap:
-                t, _, kind, a, b = pop(heap)
+                # (time, sequence, kind, job or token, step, resource, service start)
+                t, _, kind, a, k, resource, start = pop(heap)
                 if kind == 2:
-                    done(a, b, t)
+                    done(a, k, resource, start, t)
                 else:
-                    queue_in(a, b, t)
+                    queue_in(a, k, t)
                 continue
             if not self._flush(t):
                 break
@@ -234,7 +242,7 @@ class _Run:
         if self.handoff is not None and self._is_handoff(token, k):
             wait += self.handoff()
         if wait > 0:
-            heapq.heappush(self.heap, (t + wait, next(self.seq), 1, token, k))
+            heapq.heappush(self.heap, (t + wait, next(self.seq), 1, token, k, 0, 0.0))
         else:
             self._queue_in(token, k, t)
 
@@ -278,10 +286,9 @@ class _Run:
         if len(job) > 1 and not self.single:
             for _ in range(len(job) - 1):
                 duration += draw()
-        heapq.heappush(self.heap, (t + duration, next(self.seq), 2, job, (k, resource, t)))
+        heapq.heappush(self.heap, (t + duration, next(self.seq), 2, job, k, resource, t))
 
-    def _done(self, job: list[_Token], info: tuple[int, int, float], t: float) -> None:
-        k, resource, start = info
+    def _done(self, job: list[_Token], k: int, resource: int, start: float, t: float) -> None:
         jobs = self.jobs
         job_id = len(jobs)
         jobs.append((k, start, t, resource))
@@ -293,8 +300,13 @@ class _Run:
         self.busy[k] -= 1
         if queue:
             self._start(queue.popleft(), k, t)
+        following = self.simple_next[k]
         for token in job:
-            self._route(token, k, t)
+            if following >= 0:  # no rework, drop-off or decision: straight on
+                token.lane = self.lanes[k]
+                self._enter(token, following, t)
+            else:
+                self._route(token, k, t)
 
     def _route(self, token: _Token, k: int, t: float) -> None:
         """Rework, drop-off, then one branch or every successor."""

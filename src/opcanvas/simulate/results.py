@@ -3,8 +3,8 @@
 Units are canonical: durations in working minutes of the canvas calendar, rates per minute,
 shares as fractions. ``to_dict()`` gives JSON-ready data (NaN becomes ``None``).
 
->>> Estimate.of([1.0, 2.0, 3.0]).to_dict()
-{'mean': 2.0, 'low': 0.516, 'high': 3.484, 'n': 3}
+>>> Estimate.of([1.0, 2.0, 3.0]).to_dict()  # t(0.975, 2) = 4.303; 4.303 × 1 / √3 = 2.484
+{'mean': 2.0, 'low': -0.484138, 'high': 4.48414, 'n': 3}
 """
 
 from __future__ import annotations

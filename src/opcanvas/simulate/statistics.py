@@ -133,7 +133,8 @@ def _per_step(
             "in_progress": busy / span,
             "queue_length": np.bincount(step, weights=queued, minlength=n) / span,
             "wait": np.where(counts > 0, wait_sum / counts, np.nan),
-            "wait_share": wait_sum / total_wait if total_wait > 0 else np.zeros(n),
+            # no waiting at all: the share is undefined (NaN), not zero
+            "wait_share": wait_sum / total_wait if total_wait > 0 else np.full(n, np.nan),
             "visits": counts / measured_cases,
             "service": np.where(counts > 0, service_sum / counts, np.nan),
         }
