@@ -23,11 +23,28 @@ cumulative flow diagram    :func:`cumulative_flow_chart` (:class:`FlowBand`;
                            from case times: :func:`arrivals_departures`)
 =========================  ==================================================================
 
+Adapters (:mod:`opcanvas.render.charts_adapters`): :func:`steps_from_flow` (a ``StreamFlow``),
+:func:`pareto_items_from_values`, :func:`priority_points_from_ranking`,
+:func:`swing_bars_from_value`, :func:`distribution_chart_from_value` (``GapValue`` and
+``RankedGap``), :func:`gantt_from_roadmap` (a ``Roadmap``), :func:`kpi_bars_from_canvas`,
+:func:`wip_from_mining` (a ``MiningResult``) and :func:`case_points_from_lists`.
+
 >>> svg = to_svg(pareto_chart([ValueItem("Proposal automation", 1_440_000)]))
 >>> "$1.44M" in svg and "100%" in svg
 True
 """
 
+from opcanvas.render.charts_adapters import (
+    case_points_from_lists,
+    distribution_chart_from_value,
+    gantt_from_roadmap,
+    kpi_bars_from_canvas,
+    pareto_items_from_values,
+    priority_points_from_ranking,
+    steps_from_flow,
+    swing_bars_from_value,
+    wip_from_mining,
+)
 from opcanvas.render.charts_base import (
     CATEGORY,
     FONT,
@@ -83,19 +100,28 @@ __all__ = [
     "ValueItem",
     "ValuePoint",
     "arrivals_departures",
+    "case_points_from_lists",
     "cumulative_flow_chart",
     "cycle_time_scatter",
+    "distribution_chart_from_value",
+    "gantt_from_roadmap",
+    "kpi_bars_from_canvas",
     "kpi_chart",
     "kpi_status",
     "lead_time_chart",
     "pareto_chart",
+    "pareto_items_from_values",
     "pareto_rows",
     "percentile_lines",
     "priority_matrix_chart",
+    "priority_points_from_ranking",
     "roadmap_chart",
+    "steps_from_flow",
+    "swing_bars_from_value",
     "time_unit",
     "to_png",
     "to_svg",
     "tornado_chart",
     "value_distribution_chart",
+    "wip_from_mining",
 ]
