@@ -104,6 +104,21 @@ def _sprint_rows(sprints: Sequence[SprintSpan], start: dt.date | None) -> list[d
     return rows
 
 
+def _bar_rows(bars: Sequence[GanttBar]) -> list[dict[str, Any]]:
+    labels = unique_labels(bar.label for bar in bars)
+    rows = []
+    for i, (bar, label) in enumerate(zip(bars, labels, strict=True)):
+        a = check_number(bar.start_day, f"bars[{i}].start_day")
+        b = check_number(bar.end_day, f"bars[{i}].end_day")
+        if b <= a:
+            raise ReportError(
+                f"expected an initiative to end after it starts, got days {a:g} to {b:g}",
+                where=Location(key=f"bars[{i}]"),
+            )
+        rows.append({"label": label, "order": i, "x0": a, "x1": b, "group": bar.group or "—"})
+    return rows
+
+
 def roadmap_chart(
     bars: Sequence[GanttBar],
     sprints: Sequence[SprintSpan],
@@ -117,43 +132,50 @@ def roadmap_chart(
     """Initiatives as bars across the sprints, and below them the cumulative value curve.
 
     Both panels share the day axis; sprint bands are shaded and named at the top. ``start``
-    (the first day of sprint 1) turns the band captions into calendar dates.
+    (the first day of sprint 1) turns the band captions into calendar dates. Bars keep the
+    order given; their ``group`` picks the colour.
     """
     check_nonempty(sprints, "sprint")
     sprint_rows = _sprint_rows(sprints, start)
-    labels = unique_labels(bar.label for bar in bars)
-    groups = sorted({bar.group for bar in bars if bar.group is not None})
-    rows = []
-    for i, (bar, label) in enumerate(zip(bars, labels, strict=True)):
-        a = check_number(bar.start_day, f"bars[{i}].start_day")
-        b = check_number(bar.end_day, f"bars[{i}].end_day")
-        if b <= a:
-            raise ReportError(
-                f"expected an initiative to end after it starts, got days {a:g} to {b:g}",
-                where=Location(key=f"bars[{i}]"),
-            )
-        rows.append({"label": label, "order": i, "x0": a, "x1": b, "group": bar.group or "—"})
+    rows = _bar_rows(bars)
     days = [float(p.day) for p in value_curve]
     end = max([r["x1"] for r in sprint_rows] + [r["x1"] for r in rows] + days)
     x_scale = alt.Scale(domain=[0, end], nice=False)
     ticks = sorted({0.0, *(r["x1"] for r in sprint_rows)})
+    groups = sorted({bar.group for bar in bars if bar.group is not None})
+    panels: list[Any] = [_gantt_panel(rows, sprint_rows, groups, x_scale, ticks, not value_curve)]
+    subtitle = f"{len(rows)} initiatives in {len(sprint_rows)} sprints"
+    if value_curve:
+        curve, final = _value_panel(value_curve, x_scale, ticks, currency, value_title)
+        panels.append(curve)
+        subtitle += f" · {value_title.lower()} by day {end:.0f}: {money(final, currency)}"
+    return configure(
+        alt.vconcat(*panels, spacing=34).properties(
+            title=alt.TitleParams(title, subtitle=subtitle), description=f"{title}: {subtitle}"
+        ),
+        currency,
+    )
+
+
+def _gantt_panel(
+    rows: list[dict[str, Any]],
+    sprint_rows: list[dict[str, Any]],
+    groups: list[str],
+    x_scale: alt.Scale,
+    ticks: list[float],
+    axis_title: bool,
+) -> alt.LayerChart:
     x = alt.X(
         "x0:Q",
         scale=x_scale,
-        title="Days from the roadmap start" if not value_curve else None,
+        title="Days from the roadmap start" if axis_title else None,
         axis=alt.Axis(values=ticks, format="d", grid=False),
     )
-    band_height = max(60, 22 * len(rows))
+    shade = alt.Scale(domain=[0, 1], range=["#F2F2F2", "#FFFFFF"])
     bands = (
         alt.Chart(data(sprint_rows))
         .mark_rect(opacity=0.5)
-        .encode(
-            x=x,
-            x2="x1:Q",
-            color=alt.Color(
-                "shade:N", scale=alt.Scale(domain=[0, 1], range=["#F2F2F2", "#FFFFFF"]), legend=None
-            ),
-        )
+        .encode(x=x, x2="x1:Q", color=alt.Color("shade:N", scale=shade, legend=None))
     )
     # three caption lines above each sprint: number, name, dates (or days)
     header = [
@@ -171,41 +193,26 @@ def roadmap_chart(
     if rows:
         domain = groups or ["—"]
         palette = list(CATEGORY[: len(domain)]) if groups else [CATEGORY[0]]
+        y = alt.Y(
+            "label:N",
+            title=None,
+            axis=alt.Axis(labelLimit=230),
+            sort=alt.EncodingSortField(field="order", op="min", order="ascending"),
+        )
+        color = alt.Color(
+            "group:N",
+            title=None,
+            scale=alt.Scale(domain=domain, range=palette),
+            legend=alt.Legend(orient="bottom") if groups else None,
+        )
         layers.append(
             alt.Chart(data(rows))
             .mark_bar(height=14, cornerRadius=2)
-            .encode(
-                x=x,
-                x2="x1:Q",
-                y=alt.Y(
-                    "label:N",
-                    title=None,
-                    axis=alt.Axis(labelLimit=230),
-                    sort=alt.EncodingSortField(field="order", op="min", order="ascending"),
-                ),
-                color=alt.Color(
-                    "group:N",
-                    title=None,
-                    scale=alt.Scale(domain=domain, range=palette),
-                    legend=alt.Legend(orient="bottom") if groups else None,
-                ),
-            )
+            .encode(x=x, x2="x1:Q", y=y, color=color)
         )
     # the sprint shading and the initiative groups are two different colour scales
     gantt = layered(*layers).resolve_scale(color="independent")
-    gantt = gantt.properties(width=WIDTH, height=band_height)
-    panels: list[Any] = [gantt]
-    subtitle = f"{len(rows)} initiatives in {len(sprint_rows)} sprints"
-    if value_curve:
-        curve, final = _value_panel(value_curve, x_scale, ticks, currency, value_title)
-        panels.append(curve)
-        subtitle += f" · {value_title.lower()} by day {end:.0f}: {money(final, currency)}"
-    return configure(
-        alt.vconcat(*panels, spacing=34).properties(
-            title=alt.TitleParams(title, subtitle=subtitle), description=f"{title}: {subtitle}"
-        ),
-        currency,
-    )
+    return gantt.properties(width=WIDTH, height=max(60, 22 * len(rows)))
 
 
 def _value_panel(
