@@ -142,7 +142,8 @@ def test_commands_run_on_the_sample_canvas(
     ("gap", "command", "expected"),
     [
         ("{id: g, stream: growth/s, drivers: {x: 1}, formulas: {annual_value: x * y}}", "gaps",
-         'gaps[0].formulas.annual_value: gap "g", formula "annual_value": unknown name "y"'),
+         'c.yaml:4:73: gaps[0].formulas.annual_value: gap "g", formula "annual_value": unknown '
+         'name "y"'),
         ("{id: g, stream: growth/s, drivers: {x: 1}, formulas: {annual_value: b, b: annual_value}}",
          "gaps", "cycle: annual_value → b → annual_value"),
         ("{id: g, stream: growth/s, drivers: {x: 0}, formulas: {annual_value: 1 / x}}", "gaps",

@@ -8,6 +8,9 @@ by the conventions that produced the numbers. ``--ics FILE`` writes the governan
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -17,11 +20,11 @@ from rich.table import Table
 from rich.tree import Tree
 
 from opcanvas.canvas import load_canvas
-from opcanvas.canvas.io import write_atomic
+from opcanvas.canvas.io import load_document, locate, write_atomic
 from opcanvas.canvas.model import Canvas
 from opcanvas.canvas.quantities import format_money
 from opcanvas.cli.app import JsonOption, app, console, print_json
-from opcanvas.errors import CanvasError
+from opcanvas.errors import CanvasError, FormulaError, Location, PlanningError
 from opcanvas.roadmap import PlanAnalysis, analyze_plan, load_tracking, to_ics, tracking_path
 from opcanvas.roadmap.plan import SprintPlan
 from opcanvas.roadmap.solver import TIME_LIMIT
@@ -43,6 +46,22 @@ StartOption = Annotated[
     str | None,
     typer.Option("--start", help="First day of sprint 1 (YYYY-MM-DD); default roadmap.start."),
 ]
+
+
+@contextmanager
+def _located(path: Path) -> Iterator[None]:
+    """Add the file, line and column to a formula or planning error that names a key."""
+    try:
+        yield
+    except (FormulaError, PlanningError) as exc:
+        if exc.where is not None and exc.where.key and exc.where.file is None:
+            doc, _ = load_document(path)
+            parts: list[str | int] = [
+                int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", exc.where.key)
+            ]
+            found = locate(doc, parts, path)
+            exc.where = Location(path, found.line, found.column, exc.where.key)
+        raise
 
 
 def _money(amount: float | None, currency: str) -> str:
@@ -108,7 +127,8 @@ def gaps(
     json_output: JsonOption = False,
 ) -> None:
     """Each gap in money: formula lines, P10/P50/P90, ROI, payback, NPV and a tornado."""
-    analysis = analyze_gaps(load_canvas(canvas_file), samples=samples, seed=seed)
+    with _located(canvas_file):
+        analysis = analyze_gaps(load_canvas(canvas_file), samples=samples, seed=seed)
     if json_output:
         data = analysis.to_dict()
         del data["ranked"]
@@ -126,7 +146,8 @@ def prioritize(
     json_output: JsonOption = False,
 ) -> None:
     """The ranked backlog: Priority Score = (V × A × F) / (C × R), WSJF and rank stability."""
-    analysis = analyze_gaps(load_canvas(canvas_file), samples=samples, seed=seed)
+    with _located(canvas_file):
+        analysis = analyze_gaps(load_canvas(canvas_file), samples=samples, seed=seed)
     conventions = {
         **analysis.conventions,
         "ties": "equal scores are ordered by annual value (higher first), then by id",
@@ -236,7 +257,8 @@ def roadmap(
 ) -> None:
     """Four 90-day sprints: the optimised plan beside the greedy one, value curve, maturity."""
     canvas = load_canvas(canvas_file)
-    plan = analyze_plan(canvas, samples=samples, seed=seed, time_limit=time_limit)
+    with _located(canvas_file):
+        plan = analyze_plan(canvas, samples=samples, seed=seed, time_limit=time_limit)
     conventions = {**plan.gaps.conventions, **plan.roadmap.conventions}
     if json_output:
         print_json({"roadmap": plan.roadmap.to_dict(), "dependencies": plan.dependencies.to_dict(),
@@ -299,7 +321,8 @@ def governance(
     """Weekly/monthly/quarterly rhythms with agendas, charter, dashboard, tracking, ROI checks."""
     canvas = load_canvas(canvas_file)
     snapshots = load_tracking(tracking or tracking_path(canvas_file), canvas)
-    plan = analyze_plan(canvas, samples=samples, seed=seed, tracking=snapshots)
+    with _located(canvas_file):
+        plan = analyze_plan(canvas, samples=samples, seed=seed, tracking=snapshots)
     conventions = {**plan.governance.conventions, **plan.roadmap.conventions}
     if json_output:
         print_json({"governance": plan.governance.to_dict(), "conventions": conventions})
@@ -318,7 +341,8 @@ def lineage(
     json_output: JsonOption = False,
 ) -> None:
     """The KPI tree, each KPI traced to streams, steps, gaps and dollars."""
-    plan = analyze_plan(load_canvas(canvas_file), samples=samples, seed=seed)
+    with _located(canvas_file):
+        plan = analyze_plan(load_canvas(canvas_file), samples=samples, seed=seed)
     tree = plan.lineage
     if json_output:
         print_json(tree.to_dict())
