@@ -19,6 +19,7 @@ MODULES = [
     "opcanvas.simulate.scenario",
     "opcanvas.simulate.settings",
     "opcanvas.simulate.statistics",
+    "opcanvas.simulate.traffic",
     "opcanvas.simulate.workcalendar",
 ]
 

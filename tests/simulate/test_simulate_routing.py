@@ -7,8 +7,9 @@ import pytest
 from simkit import REF, build
 
 from opcanvas.simulate import SimulationSettings, simulate
-from opcanvas.simulate.engine import COMPLETED, DROPPED, Trace, run
+from opcanvas.simulate.engine import run
 from opcanvas.simulate.run import build_network
+from opcanvas.simulate.trace import COMPLETED, DROPPED, Trace
 
 FIXED = SimulationSettings(service="fixed")
 

@@ -30,10 +30,11 @@ from opcanvas.canvas.model import Canvas
 from opcanvas.canvas.quantities import format_percent
 from opcanvas.canvas.scenario import Scenario
 from opcanvas.errors import EventLogError, SimulationError
-from opcanvas.simulate.engine import COMPLETED, DROPPED, Trace, run
+from opcanvas.simulate.engine import run
 from opcanvas.simulate.network import Network
 from opcanvas.simulate.run import build_network
 from opcanvas.simulate.settings import SimulationSettings
+from opcanvas.simulate.trace import COMPLETED, DROPPED, Trace
 from opcanvas.simulate.workcalendar import WorkCalendar
 from opcanvas.simulate.xes import write_xes
 

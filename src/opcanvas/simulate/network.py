@@ -39,6 +39,7 @@ from opcanvas.flow.routing import build_routing
 from opcanvas.simulate.distributions import DurationSpec
 from opcanvas.simulate.queueing import queue_wait, squared_cv
 from opcanvas.simulate.settings import SimulationSettings
+from opcanvas.simulate.traffic import expected_visits, reachable
 
 HIGH_LOAD = 0.95
 
@@ -153,7 +154,7 @@ def compile_network(
         for i, step in enumerate(steps)
     )
     rate, source = _arrival_rate(canvas, ref, stream, settings)
-    visits = _visits(ref, nodes, entries)
+    visits = expected_visits(ref, nodes, entries)
     loads = tuple(_load(rate, v, n, settings) for n, v in zip(nodes, visits, strict=True))
     nodes = tuple(
         _with_delay(node, rate * v, settings, (carry or {}).get(node.id), warnings)
@@ -169,7 +170,7 @@ def compile_network(
         ref=ref,
         nodes=nodes,
         entries=entries,
-        reach=_reach(nodes),
+        reach=reachable(nodes),
         arrival_rate=rate,
         arrival_source=source,
         visits=tuple(visits),
@@ -363,103 +364,6 @@ def _arrival_rate(
         where=Location(key=f"{ref}.demand"),
         hint='set demand (e.g. "40/month") or the trigger volume on the stream',
     )
-
-
-def _transfer(nodes: tuple[Node, ...]) -> np.ndarray:
-    """M[i, j]: expected tokens node i sends to node j per visit of i."""
-    n = len(nodes)
-    m = np.zeros((n, n))
-    for node in nodes:
-        i = node.index
-        m[i, node.rework] += 1 - node.ok
-        passed = node.ok * (1 - node.drop)
-        previous = 0.0
-        for target, cum in zip(node.branch_targets, node.branch_cum, strict=True):
-            m[i, target] += passed * (cum - previous)
-            previous = cum
-        for target in node.succ:
-            m[i, target] += passed
-    return m
-
-
-def _visits(ref: str, nodes: tuple[Node, ...], entries: tuple[int, ...]) -> list[float]:
-    m = _transfer(nodes)
-    for node in nodes:
-        if node.join:
-            m[:, node.index] /= _merge_count(nodes, node.index, entries)
-    e = np.zeros(len(nodes))
-    e[list(entries)] = 1.0
-    try:
-        visits = np.linalg.solve(np.eye(len(nodes)) - m.T, e)
-    except np.linalg.LinAlgError:
-        raise SimulationError(
-            f"stream {ref}: rework loops never end (every item returns forever)",
-            hint="check complete_accurate and rework_to",
-        ) from None
-    return [max(float(v), 0.0) for v in visits]
-
-
-def _forward(nodes: tuple[Node, ...]) -> list[set[int]]:
-    """Nodes reachable from each node along forward edges (no rework), itself included."""
-    out: list[set[int]] = [set() for _ in nodes]
-    for node in reversed(_topo(nodes)):
-        out[node.index] = {node.index}
-        for t in (*node.succ, *node.branch_targets):
-            out[node.index] |= out[t]
-    return out
-
-
-def _topo(nodes: tuple[Node, ...]) -> list[Node]:
-    indeg = [0] * len(nodes)
-    for node in nodes:
-        for t in (*node.succ, *node.branch_targets):
-            indeg[t] += 1
-    ready = [n.index for n in nodes if indeg[n.index] == 0]
-    order: list[Node] = []
-    while ready:
-        i = ready.pop(0)
-        order.append(nodes[i])
-        for t in (*nodes[i].succ, *nodes[i].branch_targets):
-            indeg[t] -= 1
-            if indeg[t] == 0:
-                ready.append(t)
-    return order
-
-
-def _merge_count(nodes: tuple[Node, ...], join: int, entries: tuple[int, ...]) -> int:
-    """How many parallel tokens meet at a join: the most distinct AND exits of one fork."""
-    forward = _forward(nodes)
-    preds = [n.index for n in nodes if join in n.succ or join in n.branch_targets]
-    forks: list[list[set[int]]] = [[forward[e] for e in entries]] if len(entries) > 1 else []
-    for node in nodes:
-        slots = [forward[t] for t in node.succ]
-        if node.branch_targets:
-            slots.append(set().union(*(forward[t] for t in node.branch_targets)))
-        if len(slots) >= 2:
-            forks.append(slots)
-    best = 1
-    for slots in forks:
-        best = max(best, sum(1 for slot in slots if any(p in slot for p in preds)))
-    return best
-
-
-def _reach(nodes: tuple[Node, ...]) -> tuple[frozenset[int], ...]:
-    """Nodes reachable in one or more moves, rework included (a join waits for these)."""
-    edges = [
-        {*n.succ, *n.branch_targets, n.rework} if n.ok < 1 else {*n.succ, *n.branch_targets}
-        for n in nodes
-    ]
-    out = []
-    for start in range(len(nodes)):
-        seen: set[int] = set()
-        todo = list(edges[start])
-        while todo:
-            j = todo.pop()
-            if j not in seen:
-                seen.add(j)
-                todo.extend(edges[j])
-        out.append(frozenset(seen))
-    return tuple(out)
 
 
 def _load(rate: float, visits: float, node: Node, settings: SimulationSettings) -> float | None:

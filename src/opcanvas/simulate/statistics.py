@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from opcanvas.errors import SimulationError
-from opcanvas.simulate.engine import COMPLETED, Trace
 from opcanvas.simulate.network import Network
+from opcanvas.simulate.trace import COMPLETED, Trace
 
 SERIES_POINTS = 50
 HEADLINE = (
