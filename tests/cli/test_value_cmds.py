@@ -192,3 +192,40 @@ def test_whole_process_gaps_on_the_example() -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["gaps"][0]["roi"] == 27.8
+
+
+def test_track_records_kpis_and_realised_value(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    canvas = tmp_path / "acme.yaml"
+    canvas.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    cycle, realised = "growth/mql-to-close/cycle=58", "proposal-automation=60k"
+    args = ["track", str(canvas), "--date", "2027-05-03", "--kpi", "nrr=1.04",
+            "--kpi", cycle, "--realised", realised]  # fmt: skip
+    assert main(args) == 0
+    assert "recorded $60K realised by proposal-automation on 2027-05-03" in capsys.readouterr().out
+    assert main([*args[:4], "--kpi", "nrr=1.05", "--note", "May review"]) == 0
+    capsys.readouterr()
+    text = (tmp_path / "acme.tracking.yaml").read_text(encoding="utf-8")
+    assert text.count("2027-05-03") == 1  # the same date's snapshot is updated, not repeated
+    assert "actual: 1.05" in text and "actual: 58" in text and "May review" in text
+    saved = canvas.read_text(encoding="utf-8")
+    assert "# The Operational Canvas seed's worked example" in saved  # comments survive
+    data = run_json(capsys, "governance", str(canvas), *FAST)
+    check = next(c for c in data["governance"]["roi_validation"]
+                 if c["gap_id"] == "proposal-automation")  # fmt: skip
+    assert check["realised"] == 60_000 and check["as_of"] == "2027-05-03"
+    nrr = next(t for t in data["governance"]["kpi_tracking"] if t["kpi"] == "nrr")
+    assert nrr["series"] == [["2027-05-03", 1.05]]
+
+
+def test_track_refuses_unknown_names(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    canvas = tmp_path / "acme.yaml"
+    canvas.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["track", str(canvas), "--kpi", "nps=40"]) == 2
+    assert 'no KPI "nps"' in capsys.readouterr().err
+    assert main(["track", str(canvas), "--realised", "nope=1k"]) == 2
+    assert 'no gap "nope" in the canvas' in capsys.readouterr().err
+    assert main(["track", str(canvas), "--kpi", "nrr"]) == 2
+    assert "expected NAME=VALUE" in capsys.readouterr().err
+    assert canvas.read_text(encoding="utf-8") == EXAMPLE.read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Commands ``gaps``, ``prioritize``, ``roadmap``, ``governance`` and ``lineage``.
+"""Commands ``gaps``, ``prioritize``, ``roadmap``, ``governance``, ``lineage`` and ``track``.
 
 Each loads the canvas, calls :func:`opcanvas.value.analyze_gaps` or
 :func:`opcanvas.roadmap.analyze_plan`, and prints Rich tables (or JSON with ``--json``) followed
@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
@@ -22,12 +23,13 @@ from rich.tree import Tree
 from opcanvas.canvas import load_canvas
 from opcanvas.canvas.io import load_document, locate, write_atomic
 from opcanvas.canvas.model import Canvas
-from opcanvas.canvas.quantities import format_money
+from opcanvas.canvas.quantities import format_money, parse_money, parse_number
 from opcanvas.cli.app import JsonOption, app, console, print_json
 from opcanvas.errors import CanvasError, FormulaError, Location, PlanningError
 from opcanvas.roadmap import PlanAnalysis, analyze_plan, load_tracking, to_ics, tracking_path
 from opcanvas.roadmap.plan import SprintPlan
 from opcanvas.roadmap.solver import TIME_LIMIT
+from opcanvas.roadmap.tracking import kpi_tracks, record_realised, record_snapshot
 from opcanvas.value import GapAnalysis, analyze_gaps
 
 DASH = "—"
@@ -366,3 +368,59 @@ def lineage(
         console.print(f"gaps that name no KPI: {', '.join(tree.unlinked_gaps)}", style="yellow")
     _conventions({"roll-up": "a KPI's value is the annual value of the gaps that name it or any "
                   "KPI below it, each gap counted once"})  # fmt: skip
+
+
+def _pairs(items: list[str], what: str) -> list[tuple[str, str]]:
+    pairs = []
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise CanvasError(f'--{what}: expected NAME=VALUE, got "{item}"')
+        pairs.append((name.strip(), value.strip()))
+    return pairs
+
+
+@app.command()
+def track(
+    canvas_file: CanvasArg,
+    kpi: Annotated[
+        list[str] | None, typer.Option("--kpi", help="A KPI actual: KPI=VALUE (repeat).")
+    ] = None,
+    realised: Annotated[
+        list[str] | None,
+        typer.Option("--realised", help="Value a gap realised this period: GAP=AMOUNT (repeat)."),
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="The snapshot's date (YYYY-MM-DD); default today.")
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="A note for the snapshot.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Record KPI actuals in <canvas>.tracking.yaml and realised value in the canvas."""
+    canvas = load_canvas(canvas_file)
+    try:
+        day = dt.date.fromisoformat(date) if date else dt.date.today()
+    except ValueError:
+        raise CanvasError(f'--date: expected a date like 2027-02-01, got "{date}"') from None
+    actuals = {name: parse_number(v, minimum=None) for name, v in _pairs(kpi or [], "kpi")}
+    amounts = [(gap, parse_money(v)) for gap, v in _pairs(realised or [], "realised")]
+    if not actuals and not amounts:
+        raise CanvasError("nothing to record", hint="give --kpi KPI=VALUE or --realised GAP=AMOUNT")
+    path = tracking_path(canvas_file)
+    tracking = load_tracking(path, canvas)
+    if actuals:
+        tracking = record_snapshot(path, canvas, day, actuals, note)
+    for gap_id, amount in amounts:
+        canvas = record_realised(canvas_file, gap_id, day, amount, note)
+    tracks = [t for t in kpi_tracks(canvas, tracking) if t.kpi in actuals or t.series]
+    if json_output:
+        print_json({"tracking_file": str(path), "date": day.isoformat(), "kpis": actuals,
+                    "realised": dict(amounts), "tracks": [asdict(t) for t in tracks]})  # fmt: skip
+        return
+    for name, value in actuals.items():
+        console.print(f"recorded {escape(name)} = {value:g} on {day} in {escape(str(path))}")
+    for gap_id, amount in amounts:
+        console.print(f"recorded {format_money(amount, canvas.currency)} realised by "
+                      f"{escape(gap_id)} on {day} in {escape(str(canvas_file))}")  # fmt: skip
+    _conventions({"realised value": "each entry is the value realised in the period ending on "
+                  "its date; totals are sums", "tracking file": str(path)})  # fmt: skip

@@ -27,9 +27,17 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import Field, ValidationError
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from opcanvas.canvas.base import Model
-from opcanvas.canvas.io import key_path, locate, read_document
+from opcanvas.canvas.io import (
+    dump_document,
+    key_path,
+    locate,
+    read_document,
+    update_canvas,
+    write_atomic,
+)
 from opcanvas.canvas.model import Canvas
 from opcanvas.canvas.quantities import parse_money
 from opcanvas.canvas.references import kpi_index
@@ -194,3 +202,68 @@ def roi_validation(canvas: Canvas, roadmap: Roadmap) -> tuple[RoiCheck, ...]:
             )
         )
     return tuple(checks)
+
+
+def record_snapshot(
+    path: str | Path,
+    canvas: Canvas,
+    date: dt.date,
+    actuals: dict[str, float],
+    note: str | None = None,
+) -> Tracking:
+    """Add KPI actuals for ``date`` to the tracking file (merged into that date's snapshot if
+    there is one), keeping the file's comments; the file is replaced atomically.
+
+    >>> import tempfile
+    >>> from opcanvas.canvas import load_canvas
+    >>> canvas = load_canvas("examples/sales-proposal.yaml")
+    >>> path = Path(tempfile.mkdtemp()) / "c.tracking.yaml"
+    >>> record_snapshot(path, canvas, dt.date(2027, 2, 1), {"nrr": 1.04}).snapshots[0].kpis
+    {'nrr': Reading(actual=1.04, target=None, baseline=None)}
+    """
+    path = Path(path)
+    index = kpi_index(canvas)
+    for ref in actuals:
+        if ref not in index:
+            raise CanvasError(
+                f'no KPI "{ref}" in the canvas', hint="name KPIs by id, or engine/stream/kpi"
+            )
+    text = path.read_text(encoding="utf-8") if path.exists() else "snapshots: []\n"
+    doc = read_document(text, path)
+    snapshots = doc.setdefault("snapshots", CommentedSeq())
+    same = [s for s in snapshots if str(s.get("date")) == date.isoformat()]
+    if same:
+        snap = same[0]
+    else:
+        snap = CommentedMap([("date", date.isoformat()), ("kpis", CommentedMap())])
+        snapshots.append(snap)
+    kpis = snap.setdefault("kpis", CommentedMap())
+    for ref, value in actuals.items():
+        reading = kpis.setdefault(ref, CommentedMap())
+        reading["actual"] = value
+    if note:
+        snap["note"] = note
+    new_text = dump_document(doc)
+    tracking = Tracking.model_validate(read_document(new_text, path))
+    write_atomic(path, new_text)
+    return tracking
+
+
+def record_realised(
+    canvas_path: str | Path, gap_id: str, date: dt.date, value: float, note: str | None = None
+) -> Canvas:
+    """Append a realised-value entry (the value realised in the period ending on ``date``) to
+    a gap in the canvas file, keeping its comments; validated and written atomically."""
+
+    def change(doc: CommentedMap) -> None:
+        gaps = doc.get("gaps") or []
+        match = [g for g in gaps if g.get("id") == gap_id]
+        if not match:
+            known = ", ".join(str(g.get("id")) for g in gaps) or "none"
+            raise CanvasError(f'no gap "{gap_id}" in the canvas (gaps: {known})')
+        entry = CommentedMap([("date", date.isoformat()), ("value", value)])
+        if note:
+            entry["note"] = note
+        match[0].setdefault("realised", CommentedSeq()).append(entry)
+
+    return update_canvas(canvas_path, change)
