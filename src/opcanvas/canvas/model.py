@@ -53,6 +53,8 @@ class StepMeasured(Model):
     throughput: Rate | None = None
     handoffs: Count | None = None
     service_time_available: bool = True
+    arrival_rate: Rate | None = Field(None, description="cases reaching the step, per period")
+    handoff_delay: Duration | None = Field(None, description="time from a handoff to the work")
 
 
 class Step(Model):
@@ -185,6 +187,10 @@ class StreamMeasured(Model):
     throughput: Rate | None = None
     variants: int | None = None
     mapping: dict[str, list[str]] = {}
+    arrival_rate: Rate | None = Field(None, description="cases started, per period")
+    service_time_available: bool | None = Field(
+        None, description="false: one timestamp per event, no service/wait split"
+    )
 
 
 class Stream(Model):
