@@ -23,7 +23,7 @@ from opcanvas.canvas.model import Canvas, Step, Stream
 from opcanvas.canvas.quantities import format_percent, point
 from opcanvas.errors import EventLogError
 from opcanvas.mining.columns import ColumnMap
-from opcanvas.mining.eventlog import Progress, ReadOptions
+from opcanvas.mining.eventlog import EventLog, Progress, ReadOptions
 from opcanvas.mining.mapping import (
     StreamMapping,
     check_steps,
@@ -357,3 +357,64 @@ def describe_value(value: float | None, kind: str, canvas: Canvas) -> str:
     if kind == "rate":
         return human_rate(value * canvas.calendar.unit_minutes()["w"])
     return f"{value:.3g}"
+
+
+def measured_values(
+    result: MiningResult, statistic: str, source: str | Path, base: str | Path = "."
+) -> dict[str, dict[str, Any]]:
+    """The ``measured`` blocks :func:`mine_into_canvas` writes: step id → values, and the
+    stream's provenance under ``"_stream"`` (human strings with units)."""
+    return _measured(result, statistic, Path(base) / "canvas.yaml", Path(source), "")
+
+
+def apply_measured(
+    canvas: Canvas, stream: str, result: MiningResult, statistic: str | None = None
+) -> Canvas:
+    """A copy of ``canvas`` with ``result`` as the measured values of ``stream`` (no file).
+
+    >>> canvas = apply_measured(canvas, "growth/mql-to-close", result)  # doctest: +SKIP
+    """
+    from opcanvas.canvas.fields import using_calendar
+    from opcanvas.canvas.model import StepMeasured, StreamMeasured
+
+    chosen = statistic or result.settings.statistic
+    values = measured_values(result, chosen, str(result.log["source"]))
+    target = canvas.stream(stream)
+    with using_calendar(canvas.calendar):
+        steps = [
+            step.model_copy(update={"measured": StepMeasured.model_validate(values[step.id])})
+            if step.id in values else step
+            for step in target.steps
+        ]  # fmt: skip
+        measured = StreamMeasured.model_validate(values["_stream"])
+    engine_id, _, stream_id = stream.partition("/")
+    new_stream = target.model_copy(update={"steps": steps, "measured": measured})
+    engine = canvas.engines[engine_id]
+    streams = {**engine.streams, stream_id: new_stream}
+    engines = {**canvas.engines, engine_id: engine.model_copy(update={"streams": streams})}
+    return canvas.model_copy(update={"engines": engines})
+
+
+def mine_stream(
+    canvas: Canvas,
+    stream: str,
+    log: EventLog,
+    steps: dict[str, list[str]] | None = None,
+    settings: MiningSettings | None = None,
+) -> MiningResult:
+    """Mine ``log`` for a canvas stream; steps matched by name unless ``steps`` maps them.
+
+    >>> result = mine_stream(canvas, "growth/mql-to-close", read_log("crm.csv"))  # doctest: +SKIP
+    >>> canvas = apply_measured(canvas, "growth/mql-to-close", result)  # doctest: +SKIP
+    """
+    target = canvas.stream(stream)
+    if steps is None:
+        steps = match_steps(target, _activities(log))
+        if not steps:
+            raise EventLogError(
+                f"no step of {stream} has the name of an activity in {log.source.name}",
+                hint="pass steps={step id: [activities]}",
+            )
+    check_steps(stream, target, steps)
+    chosen = settings or MiningSettings(statistic=canvas.settings.statistic)
+    return mine(log, steps, chosen)
