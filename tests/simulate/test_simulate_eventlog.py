@@ -3,6 +3,7 @@ back recovers the configured service times, waits, rework and routing."""
 
 from __future__ import annotations
 
+import re
 import warnings
 from datetime import UTC, datetime, timedelta, timezone
 from functools import cache
@@ -218,3 +219,32 @@ def test_the_sample_canvas_streams_make_logs(ref: str) -> None:
     assert set(log.column("step").to_pylist()) <= {s.id for s in stream.steps}
     assert set(log.column("case:outcome").to_pylist()) <= {"completed", "dropped"}
     assert len(set(log.column("case:concept:name").to_pylist())) == 300
+
+
+def test_the_xes_follows_the_ieee_1849_2016_structure(tmp_path: Path) -> None:
+    """No XSD ships with the tools here, so the schema's rules are checked one by one."""
+    path = write_event_log(sample_log().slice(0, 300), tmp_path / "log.xes")
+    root = etree.parse(str(path)).getroot()
+    ns = "{http://www.xes-standard.org/}"
+    order = ["extension", "global", "classifier", "attribute", "trace"]
+    attribute_tags = {"string", "date", "int", "float", "boolean"}
+
+    def kind(element: etree._Element) -> str:
+        tag = element.tag.removeprefix(ns)
+        return "attribute" if tag in attribute_tags else tag
+
+    kinds = [kind(child) for child in root]
+    assert kinds == sorted(kinds, key=order.index)  # the sequence the schema prescribes
+    prefixes = {e.get("prefix") for e in root.findall(f"{ns}extension")}
+    assert prefixes == {"concept", "lifecycle", "time", "org"}
+    assert {g.get("scope") for g in root.findall(f"{ns}global")} == {"trace", "event"}
+    date = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+00:00$"
+    for element in root.iter():
+        if kind(element) == "attribute":
+            assert element.get("key") and element.get("value") is not None
+            if element.tag == f"{ns}date":
+                assert re.match(date, element.get("value", "")), element.get("value")
+    for trace in root.findall(f"{ns}trace"):
+        inner = [kind(child) for child in trace]
+        assert inner == sorted(inner, key=["attribute", "event"].index)
+        assert trace.find(f"{ns}string[@key='concept:name']") is not None
