@@ -24,6 +24,11 @@ from typing import Any
 from opcanvas.canvas.model import Canvas
 from opcanvas.flow import analyze_canvas
 from opcanvas.flow.results import CanvasFlow, Completeness
+from opcanvas.roadmap import Roadmap, plan_roadmap
+from opcanvas.roadmap.dependencies import DependencyMap, dependency_map
+from opcanvas.roadmap.governance import GovernancePack, governance_pack
+from opcanvas.roadmap.lineage import KpiTree, kpi_lineage
+from opcanvas.roadmap.tracking import Tracking
 from opcanvas.value import GapValue, quantify, unquantified
 from opcanvas.value.conventions import conventions as value_conventions
 from opcanvas.value.prioritize import RankedGap, prioritize
@@ -38,6 +43,10 @@ class Assessment:
     values: tuple[GapValue, ...]
     unquantified: tuple[tuple[str, str], ...]
     priorities: tuple[RankedGap, ...]
+    roadmap: Roadmap
+    dependencies: DependencyMap
+    governance: GovernancePack
+    lineage: KpiTree
     conventions: dict[str, dict[str, str]]
     missing: tuple[str, ...]
     samples: int
@@ -75,7 +84,11 @@ class Assessment:
             "gaps": [value.to_dict() for value in self.values],
             "unquantified": [{"gap": g, "reason": r} for g, r in self.unquantified],
             "priorities": [ranked.to_dict() for ranked in self.priorities],
-            "canvas": self.canvas.model_dump(mode="json", exclude_none=True),
+            "roadmap": self.roadmap.to_dict(),
+            "dependencies": self.dependencies.to_dict(),
+            "governance": self.governance.to_dict(),
+            "kpi_lineage": self.lineage.to_dict(),
+            "canvas": self.canvas.model_dump(mode="json", exclude_none=True, warnings=False),
         }
 
 
@@ -95,20 +108,28 @@ def _missing(canvas: Canvas, values: list[GapValue], blank: list[tuple[str, str]
     return found
 
 
-def assess(canvas: Canvas, *, samples: int = 10_000, seed: int = 0) -> Assessment:
+def assess(
+    canvas: Canvas, *, samples: int = 10_000, seed: int = 0, tracking: Tracking | None = None
+) -> Assessment:
     """Compute everything derived from ``canvas``.
 
     ``samples`` and ``seed`` drive the Monte Carlo of gap values (the same seed gives the same
-    numbers). Raises :class:`~opcanvas.errors.OpcanvasError` subclasses for a canvas that is
-    wrong, not for one that is incomplete.
+    numbers); ``tracking`` holds the dated KPI snapshots kept beside the canvas
+    (:func:`opcanvas.roadmap.tracking.load_tracking`). Raises
+    :class:`~opcanvas.errors.OpcanvasError` subclasses for a canvas that is wrong, not for one
+    that is incomplete.
     """
     flow = analyze_canvas(canvas)
     values = quantify(canvas, samples=samples, seed=seed)
     blank = unquantified(canvas)
     ranked = prioritize(canvas, values)
+    roadmap = plan_roadmap(canvas, values, ranked)
+    governance = governance_pack(canvas, roadmap, tracking=tracking)
     conventions = {
         "flow": dict(flow.conventions),
         "value": value_conventions(canvas, samples=samples, seed=seed),
+        "roadmap": dict(roadmap.conventions),
+        "governance": dict(governance.conventions),
     }
     return Assessment(
         canvas=canvas,
@@ -116,6 +137,10 @@ def assess(canvas: Canvas, *, samples: int = 10_000, seed: int = 0) -> Assessmen
         values=tuple(values),
         unquantified=tuple(blank),
         priorities=tuple(ranked),
+        roadmap=roadmap,
+        dependencies=dependency_map(canvas, values),
+        governance=governance,
+        lineage=kpi_lineage(canvas, values, roadmap),
         conventions=conventions,
         missing=tuple(_missing(canvas, values, blank)),
         samples=samples,

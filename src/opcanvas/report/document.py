@@ -99,6 +99,21 @@ class Table:
                 raise ValueError(f"row of {len(row)} cells under {len(self.columns)} columns")
 
 
+def without_empty_columns(table: Table, keep: int = 1) -> Table:
+    """The table minus the columns (after the first ``keep``) in which no row says anything."""
+    used = [
+        i
+        for i in range(len(table.columns))
+        if i < keep or any(row[i].text not in ("", "—") for row in table.rows)
+    ]
+    return Table(
+        tuple(table.columns[i] for i in used),
+        tuple(tuple(row[i] for i in used) for row in table.rows),
+        table.caption,
+        table.empty,
+    )
+
+
 @dataclass(frozen=True)
 class Paragraph:
     text: str
@@ -142,6 +157,7 @@ Block = Paragraph | Bullets | Table | Figure | Missing | Files
 class Section:
     title: str
     blocks: tuple[Block, ...]
+    new_page: bool = False  # in print, start the section on a new page
 
 
 @dataclass(frozen=True)
@@ -154,6 +170,7 @@ class Deliverable:
     summary: str
     sections: tuple[Section, ...]
     conventions: tuple[tuple[str, str], ...] = ()
+    landscape: bool = False  # print on landscape pages (wide maps and tables)
 
     @property
     def heading(self) -> str:

@@ -77,7 +77,7 @@ td.none { color: var(--muted); }
 .empty { color: var(--muted); font-style: italic; }
 figure { margin: 1rem 0 1.5rem; }
 figure .svg { overflow-x: auto; }
-figure svg { max-width: 100%; height: auto; display: block; }
+figure svg { width: 100%; height: auto; display: block; }
 figcaption { color: var(--muted); font-size: .85rem; margin-top: .3rem; }
 .files li { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .85rem; }
 footer { color: var(--muted); font-size: .8rem; margin: 3rem 0 1rem; }
@@ -105,7 +105,10 @@ footer { color: var(--muted); font-size: .8rem; margin: 3rem 0 1rem; }
   table { font-size: .85rem; }
   thead { display: table-header-group; }
   tr, figure, .conventions, .missing { break-inside: avoid; }
-  figure.wide { page: wide; }
+  figure.wide, section.wide { page: wide; }
+  section.wide figure svg { max-height: 105mm; }
+  .table-wrap.short { break-inside: avoid; }
+  .part.newpage { break-before: page; }
   figure .svg { overflow: visible; }
   nav a { color: var(--ink); text-decoration: none; }
 }
@@ -128,29 +131,41 @@ def _cell(cell: Cell, numeric: bool) -> str:
 # cell (WeasyPrint's automatic table layout dominated the report's run time) and a narrow
 # column such as "Lane" is never squeezed to one letter per line.
 CHARS_PER_LINE = 110  # about this many 8 pt characters fit the width of an A4 portrait page
-MIN_COLUMN, MAX_COLUMN = 5, 42
+CHARS_PER_LINE_WIDE = 160  # ... and of a landscape page
+MAX_COLUMN = 42
+SHORT_TABLE = 15  # rows; a table this short is kept on one page in print
 
 
-def _weights(table: Table) -> list[int]:
-    weights = []
+def _weights(table: Table, line: int) -> list[float]:
+    """Column widths in characters: content-sized, never narrower than the header's longest
+    word; when the table is wider than the line, the wide text columns give way first."""
+    wants, floors = [], []
     for i, name in enumerate(table.columns):
         longest_word = max((len(w) for w in name.split()), default=1)
         content = max((len(row[i].text) for row in table.rows), default=0)
-        header = max(longest_word + 2, (len(name) + 1) // 2 + 2)
-        weights.append(max(MIN_COLUMN, header, min(content, MAX_COLUMN) + 2))
-    return weights
+        floor = max(5, longest_word + 3)
+        floors.append(floor)
+        wants.append(max(floor, (len(name) + 1) // 2 + 3, min(content, MAX_COLUMN) + 2))
+    total = sum(wants)
+    if total <= line:
+        return [float(w) for w in wants]
+    spare = sum(w - f for w, f in zip(wants, floors, strict=True))
+    excess = total - line
+    if spare <= excess:  # even at their floors the columns overflow: keep the proportions
+        return [float(f) for f in floors]
+    return [w - (w - f) * excess / spare for w, f in zip(wants, floors, strict=True)]
 
 
-def _colgroup(table: Table) -> tuple[str, str]:
+def _colgroup(table: Table, line: int) -> tuple[str, str]:
     """The ``<colgroup>`` and the table's width, as a share of the line."""
-    weights = _weights(table)
+    weights = _weights(table, line)
     total = sum(weights)
-    share = min(100, round(100 * total / CHARS_PER_LINE))
+    share = min(100, round(100 * total / line))
     cols = "".join(f'<col style="width:{100 * w / total:.1f}%">' for w in weights)
     return f"<colgroup>{cols}</colgroup>", f"{max(share, 40)}%"
 
 
-def _table(table: Table) -> str:
+def _table(table: Table, line: int) -> str:
     if not table.rows:
         caption = f"<strong>{html_text(table.caption)}</strong>: " if table.caption else ""
         return f'<p class="empty">{caption}{html_text(table.empty)}</p>'
@@ -168,15 +183,16 @@ def _table(table: Table) -> str:
         for row in table.rows
     )
     caption = f"<caption>{html_text(table.caption)}</caption>" if table.caption else ""
-    cols, width = _colgroup(table)
+    cols, width = _colgroup(table, line)
     wide = ' class="wide"' if len(table.columns) > 4 else ""
+    short = " short" if len(table.rows) <= SHORT_TABLE else ""
     return (
-        f'<div class="table-wrap"><table{wide} style="width:{width}">{caption}{cols}'
+        f'<div class="table-wrap{short}"><table{wide} style="width:{width}">{caption}{cols}'
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
 
 
-def _block(block: Block) -> str:
+def _block(block: Block, line: int = CHARS_PER_LINE) -> str:
     if isinstance(block, Paragraph):
         return f"<p>{html_text(block.text)}</p>"
     if isinstance(block, Bullets):
@@ -184,11 +200,11 @@ def _block(block: Block) -> str:
         items = "".join(f"<li>{html_text(item)}</li>" for item in block.items)
         return f"<{tag}>{items}</{tag}>"
     if isinstance(block, Table):
-        return _table(block)
+        return _table(block, line)
     if isinstance(block, Figure):
         wide = ' class="wide"' if block.wide else ""
         return (
-            f'<figure{wide}><div class="svg">{sanitize_svg(block.svg)}</div>'
+            f'<figure{wide}><div class="svg">{sanitize_svg(block.svg, responsive=True)}</div>'
             f"<figcaption>{html_text(block.caption)}</figcaption></figure>"
         )
     if isinstance(block, Missing):
@@ -202,8 +218,13 @@ def _block(block: Block) -> str:
     raise TypeError(f"unknown block {type(block).__name__}")
 
 
-def _section(section: Section) -> str:
-    return f"<h2>{html_text(section.title)}</h2>" + "".join(_block(b) for b in section.blocks)
+def _section(section: Section, line: int) -> str:
+    page = " newpage" if section.new_page else ""
+    return (
+        f'<div class="part{page}"><h2>{html_text(section.title)}</h2>'
+        + "".join(_block(b, line) for b in section.blocks)
+        + "</div>"
+    )
 
 
 def _conventions(deliverable: Deliverable) -> str:
@@ -217,12 +238,14 @@ def _conventions(deliverable: Deliverable) -> str:
 
 
 def _deliverable(deliverable: Deliverable) -> str:
+    wide = " wide" if deliverable.landscape else ""
+    line = CHARS_PER_LINE_WIDE if deliverable.landscape else CHARS_PER_LINE
     return (
-        f'<section class="deliverable" id="d-{html_text(deliverable.key)}">'
+        f'<section class="deliverable{wide}" id="d-{html_text(deliverable.key)}">'
         f"<h1>{html_text(deliverable.heading)}</h1>"
         f'<p class="summary">{html_text(deliverable.summary)}</p>'
         + _conventions(deliverable)
-        + "".join(_section(s) for s in deliverable.sections)
+        + "".join(_section(s, line) for s in deliverable.sections)
         + "</section>"
     )
 

@@ -93,14 +93,18 @@ def _safe_link(value: str) -> bool:
     return value.startswith("#") or value.startswith("data:image/")
 
 
-def sanitize_svg(svg: str) -> str:
+def sanitize_svg(svg: str, *, responsive: bool = False) -> str:
     """An SVG string fit to inline in HTML: no script, no ``on*`` handlers, only local links.
 
     The XML declaration and the namespace declarations are dropped (HTML puts ``<svg>`` in the
-    SVG namespace by itself), so an inlined map carries no ``http`` text at all.
+    SVG namespace by itself), so an inlined map carries no ``http`` text at all. With
+    ``responsive``, the fixed width and height give way to the viewBox and a ``max-width``, so
+    the drawing scales down to its container and keeps its proportions (browsers and WeasyPrint).
     """
     parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
     root = etree.fromstring(svg.encode("utf-8"), parser)
+    if responsive:
+        _make_responsive(root)
     for element in list(root.iter()):
         if _local(element.tag) in _DROP_TAGS:
             parent = element.getparent()
@@ -124,6 +128,19 @@ def sanitize_svg(svg: str) -> str:
     # Namespace declarations are the only place a URL may remain; HTML does not need them.
     text = text.replace(f' xmlns="{_SVG_NS}"', "").replace(f' xmlns:xlink="{_XLINK_NS}"', "")
     return text
+
+
+def _make_responsive(root: etree._Element) -> None:
+    width, height = root.get("width"), root.get("height")
+    try:
+        w, h = float(str(width).removesuffix("px")), float(str(height).removesuffix("px"))
+    except ValueError:
+        return  # no plain pixel size: leave the drawing as it is
+    if root.get("viewBox") is None:
+        root.set("viewBox", f"0 0 {w:g} {h:g}")
+    del root.attrib["width"]
+    del root.attrib["height"]
+    root.set("style", f"max-width:{w:g}px")
 
 
 _URL = re.compile(r"url\(\s*['\"]?([^)'\"]*)['\"]?\s*\)")

@@ -171,8 +171,10 @@ def render_xlsx(document: Document, canvas: Canvas) -> bytes:
         wb.remove(default)
     # the model sheet goes right after the gap analysis it feeds
     names = [ws.title for ws in wb.worksheets]
-    if SHEET_NAMES["gaps"] in names:
-        wb.move_sheet(model_sheet, offset=names.index(SHEET_NAMES["gaps"]) + 1 - names.index(SHEET))
+    others = [name for name in names if name != SHEET]
+    if SHEET_NAMES["gaps"] in others:
+        target = others.index(SHEET_NAMES["gaps"]) + 1
+        wb.move_sheet(model_sheet, offset=target - names.index(SHEET))
     wb.active = 0
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -49,7 +49,7 @@ class FigureSet:
     """
 
     figures: dict[str, Figure] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)  # other exports: draw.io, Mermaid
 
     def get(self, key: str) -> Figure | None:
         return self.figures.get(key)

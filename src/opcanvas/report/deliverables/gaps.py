@@ -22,6 +22,7 @@ from opcanvas.report.document import (
     number,
     percent,
     text,
+    without_empty_columns,
 )
 from opcanvas.value import GapValue
 
@@ -32,31 +33,44 @@ def _gaps_of(a: Assessment, ref: str, bottleneck: str) -> list[Gap]:
     return [g for g in a.canvas.gaps if g.stream == ref and g.bottleneck == bottleneck]
 
 
-def _inventory(a: Assessment) -> Table:
-    rows = []
+def _inventory(a: Assessment) -> list[Block]:
+    """Confirmed checklist items one per row (with evidence and dollars); open ones per stream."""
+    confirmed, still_open = [], []
     for ref, stream in a.canvas.streams():
-        for item in stream.bottlenecks:
+        for item in (b for b in stream.bottlenecks if b.checked):
             gaps = _gaps_of(a, ref, item.id)
             values = [v for g in gaps if (v := a.value_of(g.id)) is not None]
-            measure = "" if item.measure is None else f"{item.measure:g} {item.unit or ''}".strip()
-            rows.append(
+            measure = "" if item.measure is None else f" ({item.measure:g} {item.unit or ''})"
+            confirmed.append(
                 (
                     text(stream_label(a.canvas, ref)),
-                    Cell(item.text, item.text, emphasis=item.checked),
-                    text("confirmed" if item.checked else "open"),
-                    text(measure),
+                    text(item.text + measure.replace(" )", ")")),
                     text(item.evidence or ""),
                     text(stream.step(item.step).name if item.step else ""),
                     text(", ".join(g.title or g.id for g in gaps)),
                     money(sum(v.annual_value for v in values), a.currency) if values else blank(),
                 )
             )
-    return Table(
-        ("Stream", "Bottleneck", "Status", "Measure", "Evidence", "Step", "Gap", "Annual value"),
-        tuple(rows),
-        caption="Bottleneck checklists (confirmed items in bold)",
-        empty="No bottleneck checklist items yet.",
-    )
+        unchecked = [b.text for b in stream.bottlenecks if not b.checked]
+        if unchecked:
+            still_open.append((text(stream_label(a.canvas, ref)), text("; ".join(unchecked))))
+    return [
+        without_empty_columns(
+            Table(
+                ("Stream", "Confirmed bottleneck", "Evidence", "Step", "Gap", "Annual value"),
+                tuple(confirmed),
+                caption="Confirmed bottlenecks (checked in the workshop)",
+                empty="No checklist item is confirmed yet.",
+            ),
+            keep=2,
+        ),
+        Table(
+            ("Stream", "Checklist items not confirmed"),
+            tuple(still_open),
+            caption="Open checklist items (not confirmed yet)",
+            empty="Every checklist item is confirmed.",
+        ),
+    ]
 
 
 def _flagged(a: Assessment) -> Table:
@@ -142,33 +156,33 @@ def _concept(gap: Gap, a: Assessment) -> list[Block]:
     return blocks
 
 
-def _lines(value: GapValue, cur: str) -> Table:
-    rows = []
-    for name, amount in value.lines.items():
-        is_money = name in MONEY_LINES
-        rows.append(
-            (
-                Cell(name, name, emphasis=name == "annual_value"),
-                text(value.formula_text.get(name, "driver")),
-                money(amount, cur) if is_money else number(amount, 6),
-            )
-        )
-    note = " (the seed's built-in formula)" if value.builtin_formula else ""
-    return Table(("Line", "Formula", "Value"), tuple(rows), caption=f"Formula lines{note}")
+def _range_text(q: Range) -> str:
+    return f"{q.low:,.6g} to {q.high:,.6g}, {q.dist}"
 
 
-def _drivers(gap: Gap, value: GapValue) -> Table:
+def _lines(gap: Gap, value: GapValue, cur: str) -> Table:
+    """Drivers (with their ranges), then every formula line in evaluation order."""
     rows = []
     for name, point_value in value.drivers.items():
         q = gap.drivers.get(name)
-        spread = (
-            (number(q.low, 6), number(q.high, 6), text(q.dist))
-            if isinstance(q, Range)
-            else (blank(), blank(), text("fixed"))
+        spread = f"driver: {_range_text(q)}" if isinstance(q, Range) else "driver"
+        rows.append((text(name), text(spread), number(point_value, 6)))
+    for name, amount in value.lines.items():
+        if name in value.drivers:
+            continue
+        rows.append(
+            (
+                Cell(name, name, emphasis=name == "annual_value"),
+                text(value.formula_text.get(name, "")),
+                money(amount, cur) if name in MONEY_LINES else number(amount, 6),
+            )
         )
-        rows.append((text(name), number(point_value, 6), *spread))
-    return Table(("Driver", "Point value", "Low", "High", "Distribution"), tuple(rows),
-                 caption="Value drivers")  # fmt: skip
+    note = " (the seed's built-in formula)" if value.builtin_formula else ""
+    return Table(
+        ("Name", "Driver range or formula", "Value at point estimates"),
+        tuple(rows),
+        caption=f"Value drivers and formula lines{note}",
+    )
 
 
 def _tornado(value: GapValue, cur: str) -> Table:
@@ -201,13 +215,12 @@ def _gap_section(a: Assessment, gap: Gap, figures: FigureSet) -> Section:
             f"first-year ROI {percent(value.roi, 0).text}."
         )
     )
-    blocks += [_lines(value, cur), _drivers(gap, value)]
-    if value.tornado:
+    blocks.append(_lines(gap, value, cur))
+    tornado = figures.get(f"chart:tornado:{gap.id}")
+    if tornado is not None:
+        blocks.append(tornado)
+    elif value.tornado:
         blocks.append(_tornado(value, cur))
-    for key in (f"chart:distribution:{gap.id}", f"chart:tornado:{gap.id}"):
-        figure = figures.get(key)
-        if figure is not None:
-            blocks.append(figure)
     if value.zero_division:
         shares = ", ".join(f"{k} {v:.1%}" for k, v in sorted(value.zero_division.items()))
         blocks.append(Paragraph(f"Samples left out (division by zero): {shares}."))
@@ -219,7 +232,7 @@ def build_gaps(a: Assessment, figures: FigureSet) -> Deliverable:
     cur = a.currency
     total = money(a.total_annual_value(), cur).text
     quantified = len(a.values)
-    inventory: list[Block] = [_inventory(a), _flagged(a)]
+    inventory: list[Block] = [*_inventory(a), _flagged(a)]
     pareto = figures.get("chart:pareto")
     impact: list[Block] = [_impact(a)]
     if pareto is not None:

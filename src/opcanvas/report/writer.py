@@ -1,0 +1,264 @@
+"""Writing the deliverables: every format into a directory, all or nothing.
+
+Everything is written into a hidden temporary directory inside the target first; only when every
+file is complete are they moved into place, each with an atomic rename (same file system). A
+failure part-way removes the temporary directory, so no half-written file is ever left behind.
+
+>>> sorted(FORMATS)
+['html', 'json', 'md', 'pdf', 'xlsx']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from opcanvas.assess import Assessment, assess
+from opcanvas.canvas.io import load_canvas
+from opcanvas.errors import Location, ReportError
+from opcanvas.report.build import build_document
+from opcanvas.report.document import Document
+from opcanvas.report.figures import build_figures
+from opcanvas.report.html import render_html
+from opcanvas.report.markdown import render_markdown
+from opcanvas.report.safety import slug
+from opcanvas.report.summary import Summary, summarize
+from opcanvas.report.xlsx import render_xlsx
+from opcanvas.roadmap.ics import to_ics
+from opcanvas.roadmap.tracking import load_tracking, tracking_path
+
+
+@dataclass(frozen=True)
+class ReportFormat:
+    name: str
+    suffix: str
+    help: str
+
+
+FORMATS: dict[str, ReportFormat] = {
+    f.name: f
+    for f in (
+        ReportFormat("html", ".html", "one self-contained page: inline SVG and CSS, no requests"),
+        ReportFormat("pdf", ".pdf", "the HTML printed by WeasyPrint: page numbers, A4"),
+        ReportFormat("xlsx", ".xlsx", "a sheet per deliverable; the gap model as live formulas"),
+        ReportFormat("md", ".md", "Markdown for wikis, maps linked as SVG and Mermaid"),
+        ReportFormat("json", ".json", "the whole assessment as data"),
+    )
+}
+ALL_FORMATS = tuple(FORMATS)
+ICS_FILE = "governance.ics"
+
+Progress = Callable[[str], None]
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """``"html,pdf"`` → ``("html", "pdf")``; an unknown name is a ReportError listing the known.
+
+    >>> parse_formats("pdf, html,pdf")
+    ('pdf', 'html')
+    """
+    names = [part.strip().lower() for part in text.split(",") if part.strip()]
+    unknown = [n for n in names if n not in FORMATS]
+    if unknown or not names:
+        raise ReportError(
+            f"unknown report format {', '.join(repr(u) for u in unknown) or '(none given)'}; "
+            f"expected a comma-separated list of {', '.join(FORMATS)}",
+            hint="e.g. --format html,pdf,xlsx",
+        )
+    return tuple(dict.fromkeys(names))
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """What was written: the directory and every file in it, relative, in writing order."""
+
+    directory: Path
+    files: tuple[str, ...]
+    formats: tuple[str, ...]
+    pages: int | None  # of the PDF, when one was written
+
+    def path(self, relative: str) -> Path:
+        return self.directory / relative
+
+    def main_files(self) -> dict[str, Path]:
+        """The file of each report format, by format name."""
+        return {
+            fmt: self.directory / name
+            for fmt in self.formats
+            for name in self.files
+            if "/" not in name and name.endswith(FORMATS[fmt].suffix) and name != ICS_FILE
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "directory": str(self.directory),
+            "files": list(self.files),
+            "formats": list(self.formats),
+            "pages": self.pages,
+        }
+
+
+def steps(formats: Sequence[str]) -> list[str]:
+    """The progress steps of :func:`write_report`, in order."""
+    return ["figures", "document", *formats, "companion files", "move into place"]
+
+
+def report_steps(formats: Sequence[str]) -> list[str]:
+    """The progress steps of :func:`build_report` (the CLI sizes its progress bar with this)."""
+    return ["read canvas", "assess", *steps(formats)]
+
+
+def build_report(
+    canvas_path: str | Path,
+    out_dir: str | Path,
+    *,
+    formats: Sequence[str] = ALL_FORMATS,
+    samples: int = 10_000,
+    seed: int = 0,
+    start: dt.date | None = None,
+    progress: Progress | None = None,
+) -> tuple[ReportResult, Summary]:
+    """Read a canvas file (and its ``.tracking.yaml`` beside it), assess it, write the report.
+
+    >>> import tempfile
+    >>> out = tempfile.mkdtemp()
+    >>> result, summary = build_report("examples/sales-proposal.yaml", out, formats=["json"],
+    ...                                samples=200)
+    >>> result.files[0].endswith(".json"), summary.top_gaps[0][1]
+    (True, 1440000.0)
+    """
+    tick = progress or (lambda _step: None)
+    canvas = load_canvas(canvas_path)
+    tracking = load_tracking(tracking_path(canvas_path), canvas)
+    tick("read canvas")
+    assessment = assess(canvas, samples=samples, seed=seed, tracking=tracking)
+    tick("assess")
+    result = write_report(assessment, out_dir, formats=formats, start=start, progress=tick)
+    return result, summarize(assessment)
+
+
+def render_pdf(html: str) -> tuple[bytes, int]:
+    """The HTML printed to PDF by WeasyPrint; returns the bytes and the page count.
+
+    The report is self-contained, so the URL fetcher allows no protocol at all: any attempt to
+    load a resource stops the rendering with a ReportError instead of touching the network.
+    """
+    import weasyprint  # imported here: it takes a second and only the PDF needs it
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    fetcher = URLFetcher(allowed_protocols=frozenset(), fail_on_errors=True)
+    try:
+        document = weasyprint.HTML(string=html, url_fetcher=fetcher).render()
+    except FatalURLFetchingError as exc:
+        raise ReportError(f"the report tried to load an external resource ({exc})") from None
+    data = document.write_pdf()
+    assert data is not None
+    return data, len(document.pages)
+
+
+def _json(a: Assessment) -> str:
+    return json.dumps(a.to_dict(), indent=2, sort_keys=True, default=str, ensure_ascii=False) + "\n"
+
+
+class _Staging:
+    """Files written into a temporary directory, then moved into place together."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        target.mkdir(parents=True, exist_ok=True)
+        self.tmp = Path(tempfile.mkdtemp(prefix=".opcanvas-report-", dir=target))
+        self.written: list[str] = []
+
+    def put(self, relative: str, data: str | bytes) -> None:
+        path = self.tmp / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        self.written.append(relative)
+
+    def commit(self) -> None:
+        for relative in self.written:
+            destination = self.target / relative
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            (self.tmp / relative).replace(destination)  # atomic: same file system
+        self.discard()
+
+    def discard(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def write_report(
+    a: Assessment,
+    out_dir: str | Path,
+    *,
+    formats: Sequence[str] = ALL_FORMATS,
+    start: dt.date | None = None,
+    progress: Progress | None = None,
+) -> ReportResult:
+    """Write the deliverables of ``a`` into ``out_dir`` in each of ``formats``.
+
+    Beside the reports: each stream's map as SVG, draw.io and Mermaid (``maps/``), the charts
+    as SVG (``charts/``) and the governance calendar (``governance.ics``), whose sprint 1
+    starts on ``roadmap.start`` from the canvas, else on ``start``; with neither, no calendar.
+    """
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ReportError(f"unknown report format {unknown[0]!r}; expected {', '.join(FORMATS)}")
+    target = Path(out_dir)
+    if target.exists() and not target.is_dir():
+        raise ReportError(
+            "expected a directory for the report, found a file", where=Location(target)
+        )
+    tick = progress or (lambda _step: None)
+    base = slug(a.canvas.organization, default="opcanvas")
+    calendar_start = a.canvas.roadmap.start or start
+    stage = _Staging(target)
+    try:
+        figures = build_figures(a)
+        tick("figures")
+        ics_file = ICS_FILE if calendar_start is not None else None
+        document = build_document(a, figures, ics_file=ics_file)
+        tick("document")
+        pages = _write_formats(a, document, stage, base, formats, tick)
+        for figure in figures.all():
+            if figure.file:
+                stage.put(figure.file, figure.svg)
+        for relative, content in figures.files.items():
+            stage.put(relative, content)
+        if calendar_start is not None:
+            stage.put(ICS_FILE, to_ics(a.governance, calendar_start))
+        tick("companion files")
+        stage.commit()
+        tick("move into place")
+    except BaseException:
+        stage.discard()
+        raise
+    return ReportResult(target, tuple(stage.written), tuple(formats), pages)
+
+
+def _write_formats(
+    a: Assessment, document: Document, stage: _Staging, base: str, formats: Sequence[str],
+    tick: Progress,
+) -> int | None:  # fmt: skip
+    pages = None
+    html = render_html(document) if {"html", "pdf"} & set(formats) else ""
+    for fmt in formats:
+        name = base + FORMATS[fmt].suffix
+        if fmt == "html":
+            stage.put(name, html)
+        elif fmt == "pdf":
+            data, pages = render_pdf(html)
+            stage.put(name, data)
+        elif fmt == "xlsx":
+            stage.put(name, render_xlsx(document, a.canvas))
+        elif fmt == "md":
+            stage.put(name, render_markdown(document))
+        elif fmt == "json":
+            stage.put(name, _json(a))
+        tick(fmt)
+    return pages

@@ -1,0 +1,115 @@
+"""``opcanvas report`` and ``opcanvas demo`` from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from opcanvas.cli import main
+
+CANVAS = """
+organization: Acme
+engines:
+  growth:
+    streams:
+      s:
+        name: Sales
+        steps:
+          - {id: a, name: Qualify, lane: Sales, process_time: 1h, wait_time: 1d}
+gaps:
+  - id: g
+    title: Faster qualification
+    stream: growth/s
+    drivers: {current_loss: 1000, improvement: [40%, 50%, 60%], volume: 10, frequency: 12}
+    implementation_cost: 20000
+"""
+
+
+@pytest.fixture
+def canvas_file(tmp_path: Path) -> Path:
+    path = tmp_path / "acme.yaml"
+    path.write_text(CANVAS, encoding="utf-8")
+    return path
+
+
+def test_report_writes_the_formats_asked(
+    canvas_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    code = main(["report", str(canvas_file), "-o", str(out), "--format", "json,md",
+                 "--samples", "300", "--start", "2027-01-04"])  # fmt: skip
+    assert code == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "acme.json", "acme.md", "charts", "governance.ics", "maps"
+    ]  # fmt: skip
+    printed = capsys.readouterr().out
+    assert "acme.json" in printed and "Conventions in force" in printed
+    assert "Faster qualification: $60K a year" in printed  # 1000 × 50 % × 10 × 12
+    data = json.loads((out / "acme.json").read_text())
+    assert data["gaps"][0]["annual_value"] == 60_000
+    assert "DTSTART;VALUE=DATE:20270104" in (out / "governance.ics").read_text()
+
+
+def test_report_json_output(
+    canvas_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["report", str(canvas_file), "-o", str(tmp_path / "o"), "-f", "json",
+                 "--samples", "200", "--json"])  # fmt: skip
+    assert code == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["formats"] == ["json"] and "acme.json" in data["files"]
+    assert data["summary"]["top_gaps"][0]["annual_value"] == 60_000
+    assert "time basis" in data["summary"]["conventions"]
+
+
+def test_unknown_format_is_exit_2(
+    canvas_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["report", str(canvas_file), "-o", str(tmp_path / "o"), "-f", "html,docx"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "'docx'" in err and "html, pdf, xlsx, md, json" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_missing_canvas_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["report", str(tmp_path / "nope.yaml"), "-o", str(tmp_path / "o")])
+    assert code == 2
+    assert "no such canvas file" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_bad_canvas_leaves_no_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(CANVAS.replace("process_time: 1h", "process_time: one hour"))
+    code = main(["report", str(bad), "-o", str(tmp_path / "o"), "-f", "json"])
+    assert code == 2
+    assert "process_time" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.slow
+def test_demo_produces_every_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "demo"
+    code = main(["demo", "-o", str(out), "--samples", "500", "--cases", "120"])
+    assert code == 0, capsys.readouterr().err
+    names = {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()}
+    base = "northwind-services"
+    assert {f"{base}.{ext}" for ext in ("yaml", "html", "pdf", "xlsx", "md", "json")} <= names
+    assert "governance.ics" in names
+    for stream in ("growth--mql-to-close", "efficiency--incident-to-resolution"):
+        assert {f"logs/{stream}.{ext}" for ext in ("csv", "parquet", "xes")} <= names
+    maps = [n for n in names if n.startswith("maps/")]
+    assert len([n for n in maps if n.endswith(".svg")]) >= 14  # every stream of the sample
+    assert len([n for n in maps if n.endswith(".drawio")]) == len(
+        [n for n in maps if n.endswith(".svg")]
+    )
+    assert {"charts/pareto.svg", "charts/roadmap.svg", "charts/dependencies.svg"} <= names
+    canvas = (out / f"{base}.yaml").read_text(encoding="utf-8")
+    assert canvas.count("sha256:") == 2  # the two mined streams carry their provenance
+    printed = capsys.readouterr().out
+    assert "Manual proposal creation: $1.44M a year" in printed
+    assert "Roadmap:" in printed and "Growth Engine:" in printed
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
