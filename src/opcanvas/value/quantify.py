@@ -222,21 +222,23 @@ def _monte_carlo(model: GapModel, n: int, seed: int) -> _MonteCarlo:
     env: dict[str, np.ndarray | float] = dict(model.calendar)
     for name in sorted(model.drivers):
         env[name] = draw(model.drivers[name], n, rng)
-    invalid = np.zeros(n, dtype=bool)
+    divided_by_zero: np.ndarray | None = None
     shares: dict[str, float] = {}
     for name, tree in model.order:
         zeros: list[np.ndarray] = []
         env[name] = evaluate_array(tree, env, zeros)
-        for mask in zeros:
-            invalid |= np.broadcast_to(mask, (n,))
-        if zeros:
+        if zeros:  # rare: only then pay for the masks
             hit = np.zeros(n, dtype=bool)
             for mask in zeros:
                 hit |= np.broadcast_to(mask, (n,))
             shares[name] = float(hit.mean())
+            divided_by_zero = hit if divided_by_zero is None else divided_by_zero | hit
     value = np.broadcast_to(np.asarray(env[ANNUAL_VALUE], dtype=float), (n,))
-    invalid |= ~np.isfinite(value)
-    valid = value[~invalid]
+    invalid = ~np.isfinite(value)
+    if divided_by_zero is not None:
+        invalid |= divided_by_zero
+    any_invalid = bool(invalid.any())
+    valid = value[~invalid] if any_invalid else value
     if valid.size == 0:
         raise FormulaError(
             f'gap "{gap.id}": every Monte Carlo sample of annual_value failed '
@@ -257,7 +259,8 @@ def _monte_carlo(model: GapModel, n: int, seed: int) -> _MonteCarlo:
             negative = float(np.mean(valid < fixed + cost))
         else:
             roi_samples = (value - (0.0 if running is None else running) - cost) / cost
-            roi_valid = np.broadcast_to(roi_samples, (n,))[~invalid]
+            roi_valid = np.broadcast_to(roi_samples, (n,))
+            roi_valid = roi_valid[~invalid] if any_invalid else roi_valid
             roi_pct = _quantiles(np.sort(roi_valid))
             negative = float(np.mean(roi_valid < 0))
     return _MonteCarlo(
