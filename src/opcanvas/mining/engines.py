@@ -177,7 +177,7 @@ def spark_session(partitions: int = 4, memory: str = "2g") -> Any:
         ) from None
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     with quiet():
-        return (
+        session = (
             SparkSession.builder.master("local[2]")
             .appName("opcanvas")
             .config("spark.sql.shuffle.partitions", str(partitions))
@@ -186,8 +186,11 @@ def spark_session(partitions: int = 4, memory: str = "2g") -> Any:
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.driver.memory", memory)
             .config("spark.sql.ansi.enabled", "true")
+            .config("spark.ui.showConsoleProgress", "false")
             .getOrCreate()
         )
+    session.sparkContext.setLogLevel("ERROR")
+    return session
 
 
 def make_engine(name: str, **options: Any) -> Engine:
