@@ -7,7 +7,7 @@ future_state:
     - {step: proposal, process_time: -80%}      # relative: 80 % less
     - {step: proposal, wait_time: 4h}           # absolute
     - {step: contract, wait_time: -2d}          # two days less
-    - {step: review, people: +1}                # one more person
+    - {step: review, people: "+1"}              # one more person (quote it: YAML reads +1 as 1)
     - {step: review, complete_accurate: 95%}
     - {remove: manual-check}
     - {merge: [discovery, qualify], name: Discovery call}
