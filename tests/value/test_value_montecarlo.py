@@ -118,3 +118,17 @@ def test_fixed_cost_roi_quantiles_equal_sampled_ones(make_canvas: Any) -> None:
         float(np.mean(draw(Range(50.0, 100.0, 400.0), 50_000, np.random.default_rng(0)) < 110)),
         abs=0.01,
     )
+
+
+def test_annual_value_samples_are_the_draws_behind_the_percentiles() -> None:
+    from opcanvas.canvas import load_canvas
+    from opcanvas.value import annual_value_samples, quantify
+
+    canvas = load_canvas("examples/sales-proposal.yaml")
+    value = quantify(canvas, samples=2_000, seed=7)[0]
+    draws = annual_value_samples(canvas, value.gap_id, samples=2_000, seed=7)
+    assert draws.shape == (2_000,)
+    assert np.percentile(draws, [10, 50, 90]).tolist() == pytest.approx(
+        [value.p10, value.p50, value.p90], rel=1e-12
+    )
+    assert float(draws.mean()) == pytest.approx(value.mean, rel=1e-12)

@@ -9,7 +9,14 @@
 from opcanvas.value.analysis import GapAnalysis, analyze_gaps
 from opcanvas.value.conventions import conventions
 from opcanvas.value.prioritize import RankedGap, prioritize, value_score
-from opcanvas.value.quantify import GapValue, TornadoBar, evaluate_gap, quantify, unquantified
+from opcanvas.value.quantify import (
+    GapValue,
+    TornadoBar,
+    annual_value_samples,
+    evaluate_gap,
+    quantify,
+    unquantified,
+)
 
 __all__ = [
     "GapAnalysis",
@@ -17,6 +24,7 @@ __all__ = [
     "RankedGap",
     "TornadoBar",
     "analyze_gaps",
+    "annual_value_samples",
     "conventions",
     "evaluate_gap",
     "prioritize",
