@@ -51,8 +51,8 @@ def test_every_page_has_ink(pages: list[Path]) -> None:
         body = image.crop((0, 0, image.width, int(image.height * 0.9)))
         dark = sum(body.histogram()[:160])
         share = dark / (body.width * body.height)
-        assert share > 0.004, f"{page.name} is nearly blank ({share:.2%} ink)"
-        assert ImageStat.Stat(body).stddev[0] > 4, page.name
+        assert share > 0.001, f"{page.name} is blank above its footer ({share:.2%} ink)"
+        assert ImageStat.Stat(body).stddev[0] > 2, page.name
 
 
 def test_each_deliverable_starts_a_page(hostile_report: Written) -> None:

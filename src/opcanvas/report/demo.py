@@ -22,7 +22,9 @@ from typing import Any
 from opcanvas.assess import assess
 from opcanvas.canvas.io import load_canvas, write_atomic
 from opcanvas.canvas.templates import sample_canvas, sample_text
-from opcanvas.mining.into_canvas import mine_into_canvas
+from opcanvas.mining import MiningResult, mine_into_canvas
+from opcanvas.report.document import Figure
+from opcanvas.report.figures import wip_figure
 from opcanvas.report.safety import safe_filename, slug
 from opcanvas.report.summary import Summary, summarize
 from opcanvas.report.writer import ALL_FORMATS, ReportResult, steps, write_report
@@ -116,7 +118,9 @@ def run_demo(
     for ref in DEMO_STREAMS:
         simulated[ref] = _simulate(out, ref, cases, seed)
         tick(f"simulate {ref}")
-    logs = []
+    logs: list[DemoLog] = []
+    charts: dict[str, Figure] = {}
+    results: dict[str, MiningResult] = {}
     for ref in DEMO_STREAMS:
         paths, events = simulated[ref]
         parquet = next(p for p in paths if p.suffix == ".parquet")
@@ -125,9 +129,14 @@ def run_demo(
                     if c.far_off)  # fmt: skip
         files = tuple(str(p.relative_to(out)) for p in paths)
         logs.append(DemoLog(ref, mined.result.stream.cases, events, files, far))
+        results[ref] = mined.result
         tick(f"mine {ref}")
     canvas = load_canvas(canvas_path)
     assessment = assess(canvas, samples=samples, seed=seed)
+    for ref, result in results.items():
+        figure = wip_figure(assessment, ref, result)
+        if figure is not None:
+            charts[f"chart:wip:{ref}"] = figure
     tick("assess")
-    report = write_report(assessment, out, start=start, progress=tick)
+    report = write_report(assessment, out, start=start, progress=tick, extra_figures=charts)
     return DemoResult(out, canvas_path.name, tuple(logs), report, summarize(assessment))

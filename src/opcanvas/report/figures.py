@@ -9,24 +9,25 @@ File names come from stream and gap ids, slugged again here so no canvas text ca
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Literal
 
 from opcanvas.assess import Assessment
+from opcanvas.mining import MiningResult
 from opcanvas.render.charts import (
-    GanttBar,
     KpiBar,
-    PriorityPoint,
-    SprintSpan,
-    SwingBar,
-    ValueItem,
-    ValuePoint,
+    cumulative_flow_chart,
+    gantt_from_roadmap,
     kpi_chart,
     pareto_chart,
+    pareto_items_from_values,
     priority_matrix_chart,
+    priority_points_from_ranking,
     roadmap_chart,
+    swing_bars_from_value,
     to_svg,
     tornado_chart,
+    wip_from_mining,
 )
 from opcanvas.render.drawio import to_drawio
 from opcanvas.render.mermaid import to_mermaid
@@ -38,7 +39,6 @@ from opcanvas.report.safety import safe_filename
 
 TORNADO_GAPS = 3  # tornado charts for the highest-value gaps; the others keep their tables
 KPI_BARS = 8  # the KPI chart costs about 0.3 s per KPI to draw, so it shows the top levels
-MONTH_DAYS = 30
 
 
 def _map_name(ref: str, state: str) -> str:
@@ -85,14 +85,10 @@ def add_value_charts(a: Assessment, figures: FigureSet) -> None:
     cur = a.currency
     if not a.values:
         return
-    items = [ValueItem(v.title, v.annual_value) for v in a.values]
+    items = pareto_items_from_values(a.values)
     _chart(figures, "chart:pareto", "pareto", "Pareto of gap values (point estimates)",
            lambda: to_svg(pareto_chart(items, currency=cur)))  # fmt: skip
-    costs = {v.gap_id: v.implementation_cost for v in a.values}
-    points = [
-        PriorityPoint(r.title, r.annual_value, r.feasibility, costs.get(r.gap_id), r.rank)
-        for r in a.priorities
-    ]
+    points = priority_points_from_ranking(a.priorities, a.values)
     if points:
         _chart(
             figures,
@@ -103,11 +99,8 @@ def add_value_charts(a: Assessment, figures: FigureSet) -> None:
         )
     top = sorted(a.values, key=lambda v: (-v.annual_value, v.gap_id))[:TORNADO_GAPS]
     for value in top:
-        bars = [
-            SwingBar(bar.driver, bar.value_at_low, bar.value_at_high)
-            for bar in value.tornado
-            if bar.value_at_low is not None and bar.value_at_high is not None
-        ]
+        bars, base = swing_bars_from_value(value)
+        bars = [b for b in bars if b.value_at_low is not None and b.value_at_high is not None]
         if not bars:
             continue
         _chart(
@@ -115,30 +108,16 @@ def add_value_charts(a: Assessment, figures: FigureSet) -> None:
             f"chart:tornado:{value.gap_id}",
             "tornado--" + safe_filename(value.gap_id),
             f"{value.title}: what moves the annual value (one driver at a time)",
-            lambda bars=bars, base=value.annual_value: to_svg(  # type: ignore[misc]
+            lambda bars=bars, base=base: to_svg(  # type: ignore[misc]
                 tornado_chart(bars, base, currency=cur)
             ),
         )
 
 
 def add_roadmap_chart(a: Assessment, figures: FigureSet) -> None:
-    roadmap = a.roadmap
-    days = a.canvas.roadmap.sprint_days
-    bars = []
-    for placement in roadmap.placements():
-        engine = placement.stream.partition("/")[0]
-        bars.append(
-            GanttBar(
-                placement.title,
-                (placement.start_sprint - 1) * days,
-                placement.finish_sprint * days,
-                engine,
-            )
-        )
-    if not bars:
+    if not a.roadmap.placements():
         return
-    spans = [SprintSpan(s.name, (s.number - 1) * days, s.number * days) for s in roadmap.sprints]
-    curve = [ValuePoint(month * MONTH_DAYS, value) for month, value in roadmap.cumulative]
+    bars, spans, curve = gantt_from_roadmap(a.roadmap, a.canvas.roadmap.sprint_days)
     _chart(
         figures,
         "chart:roadmap",
@@ -151,9 +130,13 @@ def add_roadmap_chart(a: Assessment, figures: FigureSet) -> None:
 
 
 def add_kpi_chart(a: Assessment, figures: FigureSet) -> None:
-    """The CEO and engine KPIs against target (stream metrics stay in their tables)."""
+    """The CEO and engine KPIs against target (stream metrics stay in their tables).
+
+    KPI values are plain numbers in the KPI's unit (the canvas model: ``30`` with unit ``%``
+    is 30 %). The chart reads a ``%`` unit as fractions, so the unit is passed as words.
+    """
     bars = [
-        KpiBar(item.name, item.actual, item.target, item.unit, _direction(a, item.kpi),
+        KpiBar(item.name, item.actual, item.target, _unit(item.unit), _direction(a, item.kpi),
                item.baseline)
         for item in a.governance.dashboard
         if item.level != "stream" and item.actual is not None and item.target is not None
@@ -161,6 +144,10 @@ def add_kpi_chart(a: Assessment, figures: FigureSet) -> None:
     if bars:
         _chart(figures, "chart:kpis", "kpis", "CEO and engine KPIs: actual against target",
                lambda: to_svg(kpi_chart(bars)))  # fmt: skip
+
+
+def _unit(unit: str | None) -> str | None:
+    return "percent" if unit == "%" else unit
 
 
 def _direction(a: Assessment, path: str) -> Literal["higher", "lower"] | None:
@@ -179,9 +166,33 @@ def add_dependency_graph(a: Assessment, figures: FigureSet) -> None:
         )
 
 
-def build_figures(a: Assessment) -> FigureSet:
-    """Every figure of the report, keyed as the deliverable builders ask for them."""
-    figures = FigureSet()
+def wip_figure(a: Assessment, ref: str, result: MiningResult) -> Figure | None:
+    """Open cases over time in a stream's event log, as mined (for the maps deliverable)."""
+    days, bands = wip_from_mining(result)
+    if not days:
+        return None
+    label = stream_label(a.canvas, ref)
+    chart = cumulative_flow_chart(
+        days,
+        bands,
+        title=f"{label}: work in process from the event log",
+        y_title="Open cases",
+        subtitle="Cases open at each midnight (UTC), as mined from the log",
+        last_is_done=False,
+    )
+    return Figure(
+        to_svg(chart),
+        f"{label}: open cases over time, from {result.stream.cases:,} cases in the event log",
+        file=f"charts/wip--{_map_name(ref, 'current')}.svg",
+    )
+
+
+def build_figures(a: Assessment, extra: Mapping[str, Figure] | None = None) -> FigureSet:
+    """Every figure of the report, keyed as the deliverable builders ask for them.
+
+    ``extra`` adds figures made elsewhere (the demo's event-log charts, ``chart:wip:<ref>``).
+    """
+    figures = FigureSet(dict(extra or {}))
     add_maps(a, figures)
     add_dependency_graph(a, figures)
     add_value_charts(a, figures)

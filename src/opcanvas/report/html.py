@@ -86,8 +86,9 @@ footer { color: var(--muted); font-size: .8rem; margin: 3rem 0 1rem; }
   main { padding: .6rem; }
   h1 { font-size: 1.4rem; }
   .conventions dl { grid-template-columns: 1fr; }
-  table { font-size: .8rem; }
+  table { font-size: .8rem; width: 100% !important; }
   table.wide { min-width: 36rem; }
+  figure.wide svg { min-width: 48rem; }  /* maps scroll sideways instead of shrinking */
 }
 @page { size: A4; margin: 16mm 14mm 18mm;
         @bottom-left { content: string(org); font: 7.5pt "DejaVu Sans", sans-serif;
@@ -106,7 +107,9 @@ footer { color: var(--muted); font-size: .8rem; margin: 3rem 0 1rem; }
   thead { display: table-header-group; }
   tr, figure, .conventions, .missing { break-inside: avoid; }
   figure.wide, section.wide { page: wide; }
-  section.wide figure svg { max-height: 105mm; }
+  figure:not(.wide) svg { max-height: 150mm; }
+  section.wide figure.wide svg { max-height: 110mm; }
+  section.wide figure:not(.wide) svg { max-height: 70mm; }
   .table-wrap.short { break-inside: avoid; }
   .part.newpage { break-before: page; }
   figure .svg { overflow: visible; }
@@ -143,7 +146,7 @@ def _weights(table: Table, line: int) -> list[float]:
     for i, name in enumerate(table.columns):
         longest_word = max((len(w) for w in name.split()), default=1)
         content = max((len(row[i].text) for row in table.rows), default=0)
-        floor = max(5, longest_word + 3)
+        floor = max(5, longest_word + 4)
         floors.append(floor)
         wants.append(max(floor, (len(name) + 1) // 2 + 3, min(content, MAX_COLUMN) + 2))
     total = sum(wants)

@@ -14,7 +14,7 @@ import datetime as dt
 import json
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from opcanvas.assess import Assessment, assess
 from opcanvas.canvas.io import load_canvas
 from opcanvas.errors import Location, ReportError
 from opcanvas.report.build import build_document
-from opcanvas.report.document import Document
+from opcanvas.report.document import Document, Figure
 from opcanvas.report.figures import build_figures
 from opcanvas.report.html import render_html
 from opcanvas.report.markdown import render_markdown
@@ -199,6 +199,7 @@ def write_report(
     formats: Sequence[str] = ALL_FORMATS,
     start: dt.date | None = None,
     progress: Progress | None = None,
+    extra_figures: Mapping[str, Figure] | None = None,
 ) -> ReportResult:
     """Write the deliverables of ``a`` into ``out_dir`` in each of ``formats``.
 
@@ -219,7 +220,7 @@ def write_report(
     calendar_start = a.canvas.roadmap.start or start
     stage = _Staging(target)
     try:
-        figures = build_figures(a)
+        figures = build_figures(a, extra_figures)
         tick("figures")
         ics_file = ICS_FILE if calendar_start is not None else None
         document = build_document(a, figures, ics_file=ics_file)

@@ -96,14 +96,15 @@ def _lineage(a: Assessment) -> Table:
 def _tracking(a: Assessment) -> list[Block]:
     pack = a.governance
     blocks: list[Block] = []
-    if pack.kpi_tracking:
+    tracked = [t for t in pack.kpi_tracking if t.series]
+    if tracked:
         blocks.append(
             Table(
                 ("KPI", "Baseline", "Latest", "Target", "Progress to target", "Snapshots"),
                 tuple(
                     (text(t.name), number(t.baseline), number(t.latest), number(t.target),
                      percent(t.progress, 0), number(float(len(t.series))))
-                    for t in pack.kpi_tracking
+                    for t in tracked
                 ),
                 caption="KPI tracking (dated snapshots beside the canvas)",
             )
@@ -216,4 +217,5 @@ def build_governance(a: Assessment, figures: FigureSet, ics_file: str | None) ->
             Section("Change management approach", tuple(_change(a))),
         ),
         conventions=merge(tuple(a.conventions["governance"].items())),
+        landscape=True,
     )

@@ -21,7 +21,6 @@ from opcanvas.report.deliverables.stream_tables import (
 )
 from opcanvas.report.document import (
     Block,
-    Bullets,
     Deliverable,
     Missing,
     Paragraph,
@@ -103,18 +102,24 @@ def _stream_section(
         if figure is not None:
             blocks.append(figure)
     blocks.append(totals_table(canvas, flow))
-    if len(flow.critical_path) > 1:
+    blocks += [metrics_table(canvas, flow), people_systems_table(stream, flow)]
+    if len(flow.critical_path) > 1 and any(not s.on_critical_path for s in flow.steps):
         path = " → ".join(step_name(flow, s) or s for s in flow.critical_path)
         blocks.append(Paragraph(f"Critical path: {path}."))
-    blocks += [metrics_table(canvas, flow), people_systems_table(stream, flow)]
     if stream.metrics:
         estimate = canvas.settings.point_estimate
         blocks.append(kpi_table(stream.metrics, estimate, "Stream KPIs"))
-    flags = [f for f in flow.flags if f.severity != "info" or f.code == "handoffs"]
-    if flags:
-        blocks.append(Bullets(tuple(f"{f.severity}: {f.message}" for f in flags)))
+    stream_flags = [
+        f for f in flow.flags if f.step is None and (f.severity != "info" or f.code == "handoffs")
+    ]
+    if stream_flags:
+        said = "; ".join(f"{f.severity}: {f.message}" for f in stream_flags)
+        blocks.append(Paragraph(f"Stream flags: {said}."))
     if flow.completeness.missing:
         blocks.append(Missing(missing_figures(stream, flow.completeness.missing)))
+    wip = figures.get(f"chart:wip:{ref}")
+    if wip is not None:
+        blocks.append(wip)
     return Section(stream_label(canvas, ref), tuple(blocks), new_page=new_page)
 
 
@@ -142,27 +147,35 @@ def _overview(a: Assessment) -> Table:
     )  # fmt: skip
 
 
-def _engine_sections(a: Assessment, figures: FigureSet) -> list[Section]:
-    sections = []
+def _engines_section(a: Assessment) -> Section:
+    """Every engine's purpose, value flow, owners and KPIs, before the streams' own pages."""
     estimate = a.canvas.settings.point_estimate
+    blocks: list[Block] = []
     for engine_id, engine in a.canvas.engines.items():
         lines = [engine.purpose or ""]
         if engine.value_flow:
             lines.append("Value flow: " + " → ".join(engine.value_flow))
         if engine.owners:
             lines.append("Owned by: " + ", ".join(engine.owners))
-        blocks: list[Block] = [Paragraph(". ".join(x for x in lines if x) or engine_id)]
+        name = engine_name(a.canvas, engine_id)
+        text_line = ". ".join(x for x in lines if x) or "no purpose recorded yet"
+        blocks.append(Paragraph(f"{name}: {text_line}."))
         if engine.kpis:
-            blocks.append(kpi_table(engine.kpis, estimate, "Engine KPIs"))
+            blocks.append(kpi_table(engine.kpis, estimate, f"{name}: engine KPIs"))
         if not engine.streams:
-            blocks.append(Missing((f"{engine_id}: no value streams mapped yet",)))
-        title = f"{engine_name(a.canvas, engine_id)} engine"
-        sections.append(Section(title, tuple(blocks), new_page=True))
-        for index, (stream_id, stream) in enumerate(engine.streams.items()):
-            ref = f"{engine_id}/{stream_id}"
-            # the first stream shares its engine's page; each later one starts its own
-            sections.append(_stream_section(a, ref, stream, figures, new_page=index > 0))
-    return sections
+            blocks.append(Missing((f"{name}: no value streams mapped yet",)))
+    if not blocks:
+        blocks.append(Missing(("engines: the canvas names none yet",)))
+    return Section("The engines", tuple(blocks))
+
+
+def _stream_sections(a: Assessment, figures: FigureSet) -> list[Section]:
+    """One section per stream, each from a new page: map first, then its tables."""
+    return [
+        _stream_section(a, f"{engine_id}/{stream_id}", stream, figures, new_page=True)
+        for engine_id, engine in a.canvas.engines.items()
+        for stream_id, stream in engine.streams.items()
+    ]
 
 
 def build_maps(a: Assessment, figures: FigureSet) -> Deliverable:
@@ -181,7 +194,11 @@ def build_maps(a: Assessment, figures: FigureSet) -> Deliverable:
             "cycle-time and quality metrics, roles and responsibilities. Key figures filled in: "
             f"{a.completeness.fraction:.0%}."
         ),
-        sections=(Section("Overview", tuple(overview)), *_engine_sections(a, figures)),
+        sections=(
+            Section("Overview", tuple(overview)),
+            _engines_section(a),
+            *_stream_sections(a, figures),
+        ),
         landscape=True,
         conventions=merge(
             pick(a.conventions["flow"], *FLOW_CONVENTIONS), (("roles (RACI)", RACI_RULE),)

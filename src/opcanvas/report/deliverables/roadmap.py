@@ -39,7 +39,7 @@ def _backlog(a: Assessment) -> Table:
                 text(stream),
                 number(round(r.score, 2)),
                 money(r.annual_value, cur),
-                text(f"{r.value_score}·{r.alignment}·{r.feasibility} / {r.cost}·{r.risk}"),
+                text(f"{r.value_score}·{r.alignment}·{r.feasibility}/{r.cost}·{r.risk}"),
                 number(round(r.wsjf, 2)),
                 number(float(r.wsjf_rank)),
                 text(moves),

@@ -69,8 +69,26 @@ def _source(flow: StepFlow, *names: str) -> str:
     return ", ".join(found) or "—"
 
 
+FLAG_LABELS = {
+    "low_complete_accurate": "%C&A below threshold",
+    "step_wait_share": "long wait before it",
+    "cycle_time_above_takt": "C/T above takt",
+    "effective_cycle_time_above_takt": "effective C/T above takt",
+    "over_capacity": "over capacity",
+    "lead_time_mismatch": "LT ≠ wait + PT",
+    "process_exceeds_lead_time": "PT or wait > LT",
+    "no_predecessor": "no route in",
+}
+
+
+def _step_flags(flow: StreamFlow, step: StepFlow) -> str:
+    found = [f for f in (*flow.flags, *step.flags) if f.step == step.id and f.severity != "info"]
+    labels = dict.fromkeys(FLAG_LABELS.get(f.code, f.code.replace("_", " ")) for f in found)
+    return ", ".join(labels)
+
+
 def metrics_table(canvas: Canvas, flow: StreamFlow) -> Table:
-    """Cycle-time and quality metrics per step; the bottleneck in bold."""
+    """Cycle-time and quality metrics per step, with its flags; the bottleneck in bold."""
     cal = canvas.calendar
     rows = []
     for step in flow.steps:
@@ -94,11 +112,12 @@ def metrics_table(canvas: Canvas, flow: StreamFlow) -> Table:
                 percent(step.first_pass_yield),
                 percent(step.wait_share),
                 text(_source(step, "process_time", "wait_time", "complete_accurate")),
+                text(_step_flags(flow, step)),
             )
         )
     table = Table(
         ("Step", "Lane", "PT", "Wait", "LT", "%C&A", "First-pass yield", "Wait share",
-         "Source"),
+         "Source", "Flags"),
         tuple(rows),
         caption="Cycle-time and quality metrics per step",
         empty="No steps mapped yet.",

@@ -1,0 +1,87 @@
+"""Benchmark: the full report of the demo canvas, every format, as a whole process.
+
+Prepares the demo once (untimed: ``opcanvas demo`` simulates and mines two event logs into
+the Northwind sample), then times ``opcanvas report CANVAS --format html,pdf,xlsx,md,json``
+as a fresh process, and each format on its own for the breakdown. The reference is the
+aim of 10 s for everything; the ratio is measured time / aim. Wall time and the CPU time of
+the child process are both printed (the machine may be shared: CPU time is the steadier).
+
+Usage: ``uv run python benchmarks/report_demo.py [RUNS]``
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+AIM_SECONDS = 10.0
+FORMATS = ("html", "pdf", "xlsx", "md", "json")
+
+
+def _run(args: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds of one child process (CPU: user + system of that child)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(args, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        sys.stderr.write(done.stdout + done.stderr)
+        raise SystemExit(f"failed: {' '.join(args)}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def _opcanvas() -> list[str]:
+    return [sys.executable, "-m", "opcanvas"]
+
+
+def main(argv: list[str]) -> int:
+    runs = int(argv[1]) if len(argv) > 1 else 3
+    with tempfile.TemporaryDirectory(prefix="opcanvas-bench-") as tmp:
+        demo = Path(tmp) / "demo"
+        print("preparing the demo canvas (simulate + mine two logs; not timed) ...", flush=True)
+        _run([*_opcanvas(), "demo", "-o", str(demo), "--samples", "1000", "--json"])
+        canvas = demo / "northwind-services.yaml"
+        rows: list[tuple[str, float, float]] = []
+        walls, cpus = [], []
+        for i in range(runs):
+            out = Path(tmp) / f"all-{i}"
+            wall, cpu = _run([*_opcanvas(), "report", str(canvas), "-o", str(out),
+                              "--format", ",".join(FORMATS), "--json"])  # fmt: skip
+            walls.append(wall)
+            cpus.append(cpu)
+        rows.append(("all formats (median)", statistics.median(walls), statistics.median(cpus)))
+        for fmt in FORMATS:
+            wall, cpu = _run([*_opcanvas(), "report", str(canvas), "-o", str(Path(tmp) / fmt),
+                              "--format", fmt, "--json"])  # fmt: skip
+            rows.append((f"{fmt} only", wall, cpu))
+        pages = _pages(Path(tmp) / "all-0")
+    print(f"\nreport of the demo canvas (Northwind Services, {pages} PDF pages), "
+          f"{runs} runs, load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+    print(f"{'what':24} {'wall s':>8} {'cpu s':>8} {'wall / aim':>11}")
+    for name, wall, cpu in rows:
+        print(f"{name:24} {wall:8.2f} {cpu:8.2f} {wall / AIM_SECONDS:10.2f}x")
+    print(f"aim: {AIM_SECONDS:.0f} s for all formats; min of runs: {min(walls):.2f} s wall")
+    return 0
+
+
+def _pages(directory: Path) -> int | str:
+    pdf = next(directory.glob("*.pdf"), None)
+    if pdf is None:
+        return "?"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=False)
+    for line in info.stdout.splitlines():
+        if line.startswith("Pages:"):
+            return int(line.split()[1])
+    return "?"
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
