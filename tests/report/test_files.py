@@ -60,5 +60,9 @@ def test_companion_files(hostile_report: Written) -> None:
     files = set(hostile_report.result.files)
     for stream in ("growth--mql-to-close", "retention--onboarding"):
         assert {f"maps/{stream}.svg", f"maps/{stream}.drawio", f"maps/{stream}.mmd"} <= files
+    assert {"charts/distribution--proposal-automation.svg",
+            "charts/tornado--proposal-automation.svg", "charts/pareto.svg",
+            "charts/priority-matrix.svg", "charts/roadmap.svg", "charts/dependencies.svg",
+            "charts/kpis.svg"} <= files  # fmt: skip
     ics = hostile_report.result.path("governance.ics").read_text(encoding="utf-8")
     assert ics.startswith("BEGIN:VCALENDAR") and "DTSTART" in ics

@@ -17,6 +17,7 @@ from opcanvas.mining import MiningResult
 from opcanvas.render.charts import (
     KpiBar,
     cumulative_flow_chart,
+    distribution_chart_from_value,
     gantt_from_roadmap,
     kpi_chart,
     pareto_chart,
@@ -36,8 +37,9 @@ from opcanvas.report.deliverables.common import FigureSet, stream_label
 from opcanvas.report.depgraph import dependency_mermaid, dependency_svg
 from opcanvas.report.document import Figure
 from opcanvas.report.safety import safe_filename
+from opcanvas.value import annual_value_samples
 
-TORNADO_GAPS = 3  # tornado charts for the highest-value gaps; the others keep their tables
+TORNADO_GAPS = 3  # distribution and tornado charts for the highest-value gaps; others: tables
 KPI_BARS = 8  # the KPI chart costs about 0.3 s per KPI to draw, so it shows the top levels
 
 
@@ -99,6 +101,18 @@ def add_value_charts(a: Assessment, figures: FigureSet) -> None:
         )
     top = sorted(a.values, key=lambda v: (-v.annual_value, v.gap_id))[:TORNADO_GAPS]
     for value in top:
+        if value.ranged:
+            draws = annual_value_samples(a.canvas, value.gap_id, samples=a.samples, seed=a.seed)
+            _chart(
+                figures,
+                f"chart:distribution:{value.gap_id}",
+                "distribution--" + safe_filename(value.gap_id),
+                f"{value.title}: the {a.samples:,} Monte Carlo draws of the annual value, "
+                "with the P10, P50 and P90 printed beside it",
+                lambda value=value, draws=draws: to_svg(  # type: ignore[misc]
+                    distribution_chart_from_value(value, draws)
+                ),
+            )
         bars, base = swing_bars_from_value(value)
         bars = [b for b in bars if b.value_at_low is not None and b.value_at_high is not None]
         if not bars:

@@ -216,6 +216,9 @@ def _gap_section(a: Assessment, gap: Gap, figures: FigureSet) -> Section:
         )
     )
     blocks.append(_lines(gap, value, cur))
+    distribution = figures.get(f"chart:distribution:{gap.id}")
+    if distribution is not None:
+        blocks.append(distribution)
     tornado = figures.get(f"chart:tornado:{gap.id}")
     if tornado is not None:
         blocks.append(tornado)
