@@ -67,6 +67,9 @@ def test_html_text_escapes_markup_and_quotes() -> None:
         ("# head", "\\# head"),
         ("two\nlines", "two lines"),
         ("*bold* _it_ `code` [link]", "\\*bold\\* \\_it\\_ \\`code\\` \\[link\\]"),
+        ("1.77mo and 40.8%", "1.77mo and 40.8%"),
+        ("critical_path", "critical_path"),
+        ("---", "\\---"),
     ],
 )
 def test_md_text(text: str, expected: str) -> None:

@@ -43,20 +43,24 @@ def html_text(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-# Markdown punctuation that could start emphasis, links, code, tables or raw HTML.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
-# ... and what only matters at the start of a line: headings, lists, quotes.
-_MD_LINE_START = re.compile(r"^(\d*)([#+\-.)])")
+# Markdown punctuation that could start emphasis, links, code, tables or raw HTML. An
+# underscore inside a word (critical_path) cannot start emphasis and stays as it is.
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<>|~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
+# ... and what matters only at the start of a line: headings, list items, rules.
+_MD_LIST = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
+_MD_MARKER = re.compile(r"^([#+\-=])(?=[\s#+\-=]|$)")
 
 
 def md_text(text: object) -> str:
     """Text for a Markdown paragraph or table cell: specials backslash-escaped, one line.
 
-    ``<`` and ``>`` are escaped too, so no raw HTML reaches a Markdown renderer.
+    ``<`` and ``>`` are escaped too, so no raw HTML reaches a Markdown renderer; numbers such
+    as ``1.5d`` stay readable, while ``1. `` at the start of a line cannot begin a list.
     """
     flat = " ".join(str(text).split())
     escaped = _MD_SPECIAL.sub(r"\\\1", flat)
-    return _MD_LINE_START.sub(r"\1\\\2", escaped)
+    escaped = _MD_LIST.sub(r"\1\\\2", escaped)
+    return _MD_MARKER.sub(r"\\\1", escaped)
 
 
 _SLUG_DROP = re.compile(r"[^a-z0-9]+")
