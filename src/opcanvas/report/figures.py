@@ -85,21 +85,30 @@ def _chart(figures: FigureSet, key: str, file: str, caption: str, make: Callable
 
 def add_value_charts(a: Assessment, figures: FigureSet) -> None:
     cur = a.currency
-    if not a.values:
+    # Pareto and matrix rank gains: a gap valued at zero or less has no bar or bubble
+    valued = [v for v in a.values if v.annual_value > 0]
+    left_out = len(a.values) - len(valued)
+    note = (
+        f" ({left_out} gap{'s' if left_out != 1 else ''} at $0 or less left out)"
+        if left_out
+        else ""
+    )
+    if not valued:
         return
-    items = pareto_items_from_values(a.values)
-    _chart(figures, "chart:pareto", "pareto", "Pareto of gap values (point estimates)",
+    items = pareto_items_from_values(valued)
+    _chart(figures, "chart:pareto", "pareto", f"Pareto of gap values (point estimates){note}",
            lambda: to_svg(pareto_chart(items, currency=cur)))  # fmt: skip
-    points = priority_points_from_ranking(a.priorities, a.values)
+    ids = {v.gap_id for v in valued}
+    points = priority_points_from_ranking([r for r in a.priorities if r.gap_id in ids], valued)
     if points:
         _chart(
             figures,
             "chart:matrix",
             "priority-matrix",
-            "Priority matrix: annual value against feasibility, bubble area by cost",
+            f"Priority matrix: annual value against feasibility, bubble area by cost{note}",
             lambda: to_svg(priority_matrix_chart(points, currency=cur)),
         )
-    top = sorted(a.values, key=lambda v: (-v.annual_value, v.gap_id))[:TORNADO_GAPS]
+    top = sorted(valued, key=lambda v: (-v.annual_value, v.gap_id))[:TORNADO_GAPS]
     for value in top:
         if value.ranged:
             draws = annual_value_samples(a.canvas, value.gap_id, samples=a.samples, seed=a.seed)
