@@ -49,6 +49,11 @@ def text(value: object) -> Cell:
     return Cell(shown or None, shown)
 
 
+def linked(cell: Cell, link: str) -> Cell:
+    """The same cell, computed live in the workbook from the gap model (``gap:<id>:<name>``)."""
+    return Cell(cell.value, cell.text, cell.kind, cell.emphasis, link=link)
+
+
 def blank(reason: str = "—") -> Cell:
     """A missing figure: empty in Excel, a dash (or the reason) for people."""
     return Cell(None, reason)

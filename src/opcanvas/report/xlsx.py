@@ -75,7 +75,7 @@ class _Sheet:
 
     def cell(self, column: int, cell: Cell) -> None:
         target = self.ws.cell(self.row, column)
-        ref = self.links.get(cell.link) if cell.link else None
+        ref = self.links.get(cell.link) if cell.link and cell.value is not None else None
         if ref is not None:
             target.value = f"={ref}"
             target.number_format = XLSX_FORMATS.get(cell.kind, "General")

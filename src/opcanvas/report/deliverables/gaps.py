@@ -18,6 +18,7 @@ from opcanvas.report.document import (
     Section,
     Table,
     blank,
+    linked,
     money,
     number,
     percent,
@@ -106,8 +107,8 @@ def _impact(a: Assessment) -> Table:
                 money(value.p10, cur),
                 money(value.p50, cur),
                 money(value.p90, cur),
-                _linked(money(value.implementation_cost, cur), key + "implementation_cost"),
-                _linked(percent(value.roi, 0), key + "roi"),
+                linked(money(value.implementation_cost, cur), key + "implementation_cost"),
+                linked(percent(value.roi, 0), key + "roi"),
                 number(None if value.payback_months is None else round(value.payback_months, 1)),
                 money(value.npv, cur),
                 percent(value.prob_negative_roi, 0),
@@ -120,10 +121,6 @@ def _impact(a: Assessment) -> Table:
         caption="Quantified impact per gap (point value; P10–P90 from the Monte Carlo)",
         empty="No gap is quantified yet.",
     )  # fmt: skip
-
-
-def _linked(cell: Cell, link: str) -> Cell:
-    return Cell(cell.value, cell.text, cell.kind, cell.emphasis, link=link)
 
 
 def _concept(gap: Gap, a: Assessment) -> list[Block]:

@@ -17,6 +17,7 @@ from opcanvas.report.document import (
     Section,
     Table,
     blank,
+    linked,
     money,
     number,
     percent,
@@ -38,7 +39,7 @@ def _backlog(a: Assessment) -> Table:
                 Cell(r.title, r.title, emphasis=r.rank <= 3),
                 text(stream),
                 number(round(r.score, 2)),
-                money(r.annual_value, cur),
+                linked(money(r.annual_value, cur), f"gap:{r.gap_id}:annual_value"),
                 text(f"{r.value_score}·{r.alignment}·{r.feasibility}/{r.cost}·{r.risk}"),
                 number(round(r.wsjf, 2)),
                 number(float(r.wsjf_rank)),
@@ -114,10 +115,12 @@ def _roi(a: Assessment) -> Table:
         rows.append(
             (
                 text(value.title),
-                money(value.annual_value, cur),
-                money(value.implementation_cost, cur),
+                linked(money(value.annual_value, cur), f"gap:{value.gap_id}:annual_value"),
+                linked(
+                    money(value.implementation_cost, cur), f"gap:{value.gap_id}:implementation_cost"
+                ),
                 money(value.running_cost, cur),
-                percent(value.roi, 0),
+                linked(percent(value.roi, 0), f"gap:{value.gap_id}:roi"),
                 text(
                     f"{percent(value.roi_p10, 0).text} to {percent(value.roi_p90, 0).text}"
                     if value.roi_p10 is not None and value.roi_p90 is not None
