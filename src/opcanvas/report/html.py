@@ -86,8 +86,7 @@ footer { color: var(--muted); font-size: .8rem; margin: 3rem 0 1rem; }
   main { padding: .6rem; }
   h1 { font-size: 1.4rem; }
   .conventions dl { grid-template-columns: 1fr; }
-  table { font-size: .8rem; width: 100% !important; }
-  table.wide { min-width: 36rem; }
+  table { font-size: .8rem; }
   figure.wide svg { min-width: 48rem; }  /* maps scroll sideways instead of shrinking */
 }
 @page { size: A4; margin: 16mm 14mm 18mm;
@@ -103,7 +102,7 @@ footer { color: var(--muted); font-size: .8rem; margin: 3rem 0 1rem; }
   section.deliverable { break-before: page; }
   h1, h2, h3 { break-after: avoid; }
   .table-wrap { overflow: visible; }
-  table { font-size: .85rem; }
+  table { font-size: .85rem; min-width: 0 !important; }
   thead { display: table-header-group; }
   tr, figure, .conventions, .missing { break-inside: avoid; }
   figure.wide, section.wide { page: wide; }
@@ -159,13 +158,18 @@ def _weights(table: Table, line: int) -> list[float]:
     return [w - (w - f) * excess / spare for w, f in zip(wants, floors, strict=True)]
 
 
+EM_PER_CHAR = 0.55  # average width of a table character, in em of the table's font
+
+
 def _colgroup(table: Table, line: int) -> tuple[str, str]:
-    """The ``<colgroup>`` and the table's width, as a share of the line."""
+    """The ``<colgroup>`` and the table's style: a share of the line, and a minimum width so
+    that a narrow screen scrolls the table sideways instead of crushing its columns."""
     weights = _weights(table, line)
     total = sum(weights)
     share = min(100, round(100 * total / line))
     cols = "".join(f'<col style="width:{100 * w / total:.1f}%">' for w in weights)
-    return f"<colgroup>{cols}</colgroup>", f"{max(share, 40)}%"
+    style = f"width:{max(share, 40)}%;min-width:{total * EM_PER_CHAR:.0f}em"
+    return f"<colgroup>{cols}</colgroup>", style
 
 
 def _table(table: Table, line: int) -> str:
@@ -186,11 +190,11 @@ def _table(table: Table, line: int) -> str:
         for row in table.rows
     )
     caption = f"<caption>{html_text(table.caption)}</caption>" if table.caption else ""
-    cols, width = _colgroup(table, line)
+    cols, style = _colgroup(table, line)
     wide = ' class="wide"' if len(table.columns) > 4 else ""
     short = " short" if len(table.rows) <= SHORT_TABLE else ""
     return (
-        f'<div class="table-wrap{short}"><table{wide} style="width:{width}">{caption}{cols}'
+        f'<div class="table-wrap{short}"><table{wide} style="{style}">{caption}{cols}'
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
 
