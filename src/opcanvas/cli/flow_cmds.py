@@ -225,8 +225,10 @@ def analyze(
         ),
     ] = None,
 ) -> None:
-    """Flow metrics per engine and stream: lead time, process time, flow efficiency,
-    rolled %C&A, takt, bottleneck, flags and completeness, with the conventions used."""
+    """Flow metrics per engine and stream: lead time, process time, flow efficiency.
+
+    Also rolled %C&A, takt, the bottleneck, flags and completeness, with the conventions used.
+    """
     model = load_canvas(canvas)
     result: CanvasFlow | StreamFlow
     if stream is not None:

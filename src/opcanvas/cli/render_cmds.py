@@ -44,8 +44,11 @@ def map_command(
     ] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Draw a value stream map: process boxes with data boxes, queues, swim lanes, systems,
-    the lead-time ladder and the stream totals, with measured figures told from estimates."""
+    """Draw a value stream map (SVG, PNG, draw.io or Mermaid).
+
+    Process boxes with data boxes, queues, swim lanes, systems, the lead-time ladder and the
+    stream totals, with measured figures told from estimates.
+    """
     if fmt not in MAP_FORMATS:
         raise ReportError(
             f'--format "{fmt}" is not a map format; expected one of {", ".join(MAP_FORMATS)}'

@@ -263,8 +263,10 @@ def simulate(
     ] = "lead_time",
     json_output: JsonOption = False,
 ) -> None:
-    """Simulate a value stream (discrete events, replications, 95 % CIs), compare a what-if
-    scenario with the current state, and write realistic event logs."""
+    """Simulate a value stream: what-if scenarios with 95 % CIs, and realistic event logs.
+
+    Discrete-event simulation with replications; compares a scenario with the current state.
+    """
     canvas = load_canvas(canvas_path)
     settings = _settings(canvas, waits, service, cv, handoff_delay)
     chosen = load_scenario(scenario, canvas) if scenario is not None else None
