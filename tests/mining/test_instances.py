@@ -51,7 +51,7 @@ def minutes(rows: list[dict[str, Any]]) -> list[tuple[float | None, float]]:
         .as_py()
     )
     return [
-        (None if r["start"] is None else (r["start"] - base) / 60e6, (r["end"] - base) / 60e6)
+        (None if r["service"] is None else (r["start_eff"] - base) / 60e6, (r["end"] - base) / 60e6)
         for r in rows
     ]
 

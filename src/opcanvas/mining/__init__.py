@@ -19,7 +19,7 @@ The public API:
 from opcanvas.mining.columns import ColumnMap
 from opcanvas.mining.discover import Discovery, discover
 from opcanvas.mining.engines import ENGINES, DuckDBEngine, Engine, SparkEngine, spark_session
-from opcanvas.mining.eventlog import DataQuality, EventLog, ReadOptions
+from opcanvas.mining.eventlog import EventLog, ReadOptions
 from opcanvas.mining.into_canvas import (
     Comparison,
     MineReport,
@@ -30,6 +30,7 @@ from opcanvas.mining.into_canvas import (
 )
 from opcanvas.mining.mapping import StreamMapping, load_mapping, stream_mapping
 from opcanvas.mining.mine import MiningResult, MiningSettings, mine
+from opcanvas.mining.quality import DataQuality
 from opcanvas.mining.readers import read_log
 from opcanvas.mining.timebasis import TimeBasis
 

@@ -20,11 +20,14 @@ quantiles agree to the last bits of a double (the suite compares at 1e-12 relati
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import count
+from pathlib import Path
 from typing import Any
 
 import narwhals as nw
@@ -87,7 +90,9 @@ class DuckDBEngine(Engine):
     name = "duckdb"
 
     def __init__(self, memory_limit: str | None = None, temp_dir: str | None = None) -> None:
-        self.con = duck(memory_limit, temp_dir)
+        # spill files go to a private directory, never the working directory
+        self._spill = Path(tempfile.mkdtemp(prefix="opcanvas-duckdb-", dir=temp_dir))
+        self.con = duck(memory_limit, str(self._spill))
         self._keep: list[Any] = []
 
     def events(self, log: EventLog) -> nw.LazyFrame[Any]:
@@ -114,6 +119,7 @@ class DuckDBEngine(Engine):
 
     def close(self) -> None:
         self.con.close()
+        shutil.rmtree(self._spill, ignore_errors=True)
 
 
 class SparkEngine(Engine):

@@ -1,11 +1,10 @@
-"""An event log after reading: canonical events (in memory or in Parquet) and what was found.
+"""An event log after reading: canonical events and what reading found.
 
-Every reader hands its raw batches to :func:`build_log`, which maps columns, parses
-timestamps, and then checks the whole log in DuckDB: events without a case, activity or
-timestamp (dropped, counted), exact duplicates (dropped, counted), events out of order in the
-file (counted; every computation orders by time), start timestamps after the end (clock skew:
-counted, start discarded) and an empty log (an error). Logs above ``spill_rows`` events go to
-a temporary Parquet file so memory stays bounded.
+Readers hand raw batches to :func:`build_log`, which maps columns, parses timestamps and
+checks the whole log (:mod:`opcanvas.mining.quality`). Logs above ``spill_rows`` events go to
+a temporary Parquet file so memory stays bounded. A Parquet source whose columns are already
+typed becomes a :class:`ParquetView` instead: a DuckDB projection of the file itself, read
+where it lies, never copied (how 100 million events stay out of memory).
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ import shutil
 import tempfile
 import weakref
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,17 +21,27 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from opcanvas.errors import EventLogError, Location
+from opcanvas.errors import EventLogError
 from opcanvas.mining.canonical import SCHEMA, Canonicaliser
 from opcanvas.mining.columns import ColumnMap, ResolvedColumns
+from opcanvas.mining.quality import DataQuality, check, clean
 
 Progress = Callable[[str, float | None], None]
 """Called with a stage name and the fraction done (or None when unknown)."""
 
-DEFAULT_SPILL_ROWS = 4_000_000
-START_WORDS = frozenset({"start", "begin"})
-COMPLETE_WORDS = frozenset({"complete", "end", "completed", "finish"})
-DUPLICATE_KEY = '"case", activity, time, start, lifecycle, resource'
+DEFAULT_SPILL_ROWS = 1_000_000
+
+
+@dataclass(frozen=True)
+class ParquetView:
+    """Canonical events as a DuckDB query over a Parquet file (``{path}`` in ``sql``)."""
+
+    path: Path
+    sql: str
+
+    def relation(self, con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
+        quoted = self.path.as_posix().replace("'", "''")
+        return con.sql(self.sql.replace("{path}", quoted))
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,7 @@ class ReadOptions:
     drop_duplicates: bool = True
     spill_rows: int = DEFAULT_SPILL_ROWS
     temp_dir: str | None = None
+    memory_limit: str | None = None
     csv_delimiter: str | None = None
     csv_quote: str | None = None
     csv_encoding: str | None = None
@@ -64,79 +74,6 @@ class Source:
 
 
 @dataclass(frozen=True)
-class DataQuality:
-    """What reading found, in counts. Each non-zero count is also a line in :meth:`notes`."""
-
-    events_read: int
-    events: int
-    cases: int
-    missing: dict[str, int]
-    duplicates: int
-    duplicates_dropped: bool
-    out_of_order: int
-    negative_durations: int
-    bad_costs: int
-    lifecycle: dict[str, int]
-    timestamps: dict[str, Any]
-    start_timestamps: dict[str, Any] | None = None
-
-    def notes(self) -> list[str]:
-        notes = [f"timestamps: {describe_ts(self.timestamps)}"]
-        if self.timestamps.get("mixed"):
-            notes.append("mixed time zones or offsets in the timestamps; all converted to UTC")
-        for part, count in sorted(self.missing.items()):
-            if count:
-                notes.append(f"{count:,} event(s) without a {part} dropped")
-        if self.duplicates and self.duplicates_dropped:
-            notes.append(
-                f"{self.duplicates:,} duplicate event(s) dropped (same case, activity, "
-                "time, start, lifecycle and resource)"
-            )
-        elif self.duplicates:
-            notes.append(
-                f"{self.duplicates:,} identical start/complete event(s) kept: in a "
-                "lifecycle log they are parallel executions, and pairing matches them"
-            )
-        if self.out_of_order:
-            notes.append(
-                f"{self.out_of_order:,} event(s) out of time order in the file; "
-                "sorted by timestamp for every computation"
-            )
-        if self.negative_durations:
-            notes.append(
-                f"{self.negative_durations:,} start timestamp(s) after the end "
-                "(clock skew): start ignored, service time unknown for those"
-            )
-        if self.bad_costs:
-            notes.append(f"{self.bad_costs:,} cost value(s) not numbers: read as unknown")
-        return notes
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "events_read": self.events_read, "events": self.events, "cases": self.cases,
-            "missing": dict(sorted(self.missing.items())), "duplicates": self.duplicates,
-            "duplicates_dropped": self.duplicates_dropped, "out_of_order": self.out_of_order,
-            "negative_durations": self.negative_durations,
-            "bad_costs": self.bad_costs, "lifecycle": dict(sorted(self.lifecycle.items())),
-            "timestamps": self.timestamps, "start_timestamps": self.start_timestamps,
-            "notes": self.notes(),
-        }  # fmt: skip
-
-
-def describe_ts(summary: dict[str, Any]) -> str:
-    parts = [f"format {summary.get('format') or 'native'}"]
-    if summary.get("with_offset"):
-        offsets = ", ".join(summary.get("offsets", [])[:8])
-        parts.append(f"{summary['with_offset']:,} with UTC offset ({offsets}) converted to UTC")
-    if summary.get("without_offset"):
-        parts.append(
-            f"{summary['without_offset']:,} without offset read as "
-            f"{summary.get('timezone_for_naive', 'UTC')}"
-        )
-    return "; ".join(parts)
-
-
-@dataclass(frozen=True)
 class EventLog:
     """Canonical events plus provenance and data quality. Build one with ``read_log``.
 
@@ -146,7 +83,7 @@ class EventLog:
     no service time).
     """
 
-    data: pa.Table | Path
+    data: pa.Table | Path | ParquetView
     source: Source
     columns: ResolvedColumns
     quality: DataQuality
@@ -167,6 +104,8 @@ class EventLog:
         """The canonical events as a DuckDB relation on ``con`` (Arrow or Parquet scan)."""
         if isinstance(self.data, Path):
             return con.read_parquet(str(self.data))
+        if isinstance(self.data, ParquetView):
+            return self.data.relation(con)
         return con.from_arrow(self.data)
 
     def parquet_path(self) -> Path:
@@ -177,13 +116,29 @@ class EventLog:
         if holder is None:
             raise EventLogError("this log has no place for temporary files")
         path = holder.path / "events.parquet"
-        if not path.exists():
+        if path.exists():
+            return path
+        if isinstance(self.data, ParquetView):
+            con = duck()
+            try:
+                self.data.relation(con).write_parquet(str(path))
+            finally:
+                con.close()
+        else:
             pq.write_table(self.data, path)
         return path
 
     def to_arrow(self) -> pa.Table:
         """The canonical events as one Arrow table (reads the Parquet file if spilled)."""
-        return pq.read_table(self.data) if isinstance(self.data, Path) else self.data
+        if isinstance(self.data, Path):
+            return pq.read_table(self.data)
+        if isinstance(self.data, ParquetView):
+            con = duck()
+            try:
+                return self.data.relation(con).to_arrow_table().cast(SCHEMA)
+            finally:
+                con.close()
+        return self.data
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -222,6 +177,9 @@ def iso(micros: int | None) -> str | None:
 def duck(memory_limit: str | None = None, temp_dir: str | None = None) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection, bounded in memory, spilling to ``temp_dir`` if given."""
     con = duckdb.connect()
+    # results are aggregates sorted in Python, so DuckDB need not keep row order: this
+    # setting makes its window and sort operators several times faster on large logs
+    con.execute("SET preserve_insertion_order = false")
     if memory_limit:
         con.execute(f"SET memory_limit = '{memory_limit}'")
     if temp_dir:
@@ -247,11 +205,54 @@ def build_log(
     resolved = options.columns.resolve(available(), source.name)
     canon = Canonicaliser(resolved, options.timestamp_format, options.timezone)
     raw = _collect(_chain(first, iterator), canon, options, holder, progress)
-    con = duck(temp_dir=str(holder.path) if isinstance(raw, Path) else None)
+    summaries = (
+        canon.end.summary.to_dict(),
+        canon.start.summary.to_dict() if resolved.start_timestamp else None,
+    )
+    return finish_log(raw, source, resolved, summaries, canon.bad_costs, options, holder,
+                      progress)  # fmt: skip
+
+
+def finish_log(
+    raw: pa.Table | Path | ParquetView,
+    source: Source,
+    resolved: ResolvedColumns,
+    summaries: tuple[dict[str, Any], dict[str, Any] | None],
+    bad_costs: int,
+    options: ReadOptions,
+    holder: _Holder | None = None,
+    progress: Progress | None = None,
+) -> EventLog:
+    """Check canonical events (see :mod:`opcanvas.mining.quality`), clean if needed, wrap."""
+    holder = holder or _Holder(options.temp_dir)
+    large = not isinstance(raw, pa.Table)
+    con = duck(options.memory_limit, str(holder.path) if large else None)
     try:
-        return _check(con, raw, source, resolved, canon, options, holder)
+        if progress:
+            progress("checking events", None)
+        con.register("raw_events", _relation(con, raw))
+        found = check(con, resolved, summaries[0], summaries[1], bad_costs,
+                      options.drop_duplicates, source.name)  # fmt: skip
+        data = raw
+        if found.needs_cleaning:
+            spill = holder.path / "events.parquet" if large else None
+            data = clean(con, found.quality.duplicates_dropped, spill)
+            con.register("raw_events", _relation(con, data))
+            rows = con.execute('SELECT count(DISTINCT "case") FROM raw_events').fetchall()
+            quality = replace(found.quality, cases=int(rows[0][0]))
+            found = replace(found, quality=quality)
     finally:
         con.close()
+    q = found.quality
+    return EventLog(data, source, resolved, q, found.first, found.last, found.model, holder)
+
+
+def _relation(con: duckdb.DuckDBPyConnection, data: pa.Table | Path | ParquetView) -> Any:
+    if isinstance(data, Path):
+        return con.read_parquet(str(data))
+    if isinstance(data, ParquetView):
+        return data.relation(con)
+    return con.from_arrow(data)
 
 
 def _chain(
@@ -295,108 +296,3 @@ def _collect(
     if writer is not None:
         return path
     return pa.concat_tables(tables) if tables else SCHEMA.empty_table()
-
-
-def _check(
-    con: duckdb.DuckDBPyConnection,
-    raw: pa.Table | Path,
-    source: Source,
-    resolved: ResolvedColumns,
-    canon: Canonicaliser,
-    options: ReadOptions,
-    holder: _Holder,
-) -> EventLog:
-    rel = con.read_parquet(str(raw)) if isinstance(raw, Path) else con.from_arrow(raw)
-    con.register("raw_events", rel)
-    counts = con.execute(
-        'SELECT count(*), count(*) FILTER ("case" IS NULL OR "case" = \'\'), '
-        "count(*) FILTER (activity IS NULL OR activity = ''), count(*) FILTER (time IS NULL), "
-        "count(*) FILTER (start > time) FROM raw_events"
-    ).fetchall()[0]
-    read, no_case, no_activity, no_time, negative = (int(c) for c in counts)
-    if read == 0:
-        raise EventLogError(
-            "the log has no events",
-            where=Location(source.name),
-            hint="check the file, or the filter that produced it",
-        )
-    lifecycle = dict(
-        con.execute(
-            "SELECT coalesce(lifecycle, '(none)'), count(*) FROM raw_events GROUP BY ALL"
-        ).fetchall()
-    )
-    model = _time_model(resolved, _scalar(con, "SELECT count(start) FROM raw_events"), lifecycle)
-    duplicates = _scalar(
-        con,
-        f"SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) n "
-        f"FROM raw_events GROUP BY {DUPLICATE_KEY})",
-    )
-    drop = options.drop_duplicates and model != "lifecycle"
-    out_of_order = _scalar(
-        con,
-        "SELECT count(*) FROM (SELECT time < lag(time) OVER "
-        '(PARTITION BY "case" ORDER BY row) AS back FROM raw_events) '
-        "WHERE back",
-    )
-    data = raw
-    if no_case or no_activity or no_time or (duplicates and drop) or negative:
-        data = _clean(con, raw, holder, drop)
-        con.register(
-            "raw_events",
-            con.read_parquet(str(data)) if isinstance(data, Path) else con.from_arrow(data),
-        )
-    stats = con.execute(
-        'SELECT count(*), count(DISTINCT "case"), least(min(time), min(start)), max(time) '
-        "FROM raw_events"
-    ).fetchall()[0]
-    events, cases, first, last = (0 if v is None else int(v) for v in stats)
-    if events == 0:
-        raise EventLogError(
-            "no event has a case, an activity and a timestamp", where=Location(source.name)
-        )
-    if data is not raw:
-        lifecycle = dict(
-            con.execute(
-                "SELECT coalesce(lifecycle, '(none)'), count(*) FROM raw_events GROUP BY ALL"
-            ).fetchall()
-        )
-    quality = DataQuality(
-        events_read=read, events=events, cases=cases,
-        missing={"case id": no_case, "activity": no_activity, "timestamp": no_time},
-        duplicates=duplicates, duplicates_dropped=drop, out_of_order=out_of_order,
-        negative_durations=negative, bad_costs=canon.bad_costs,
-        lifecycle={str(k): int(v) for k, v in lifecycle.items()},
-        timestamps=canon.end.summary.to_dict(),
-        start_timestamps=canon.start.summary.to_dict() if resolved.start_timestamp else None,
-    )  # fmt: skip
-    return EventLog(data, source, resolved, quality, first, last, model, holder)
-
-
-def _time_model(resolved: ResolvedColumns, starts: int, lifecycle: dict[Any, Any]) -> str:
-    if resolved.start_timestamp and starts:
-        return "intervals"
-    if any(str(k) in START_WORDS for k in lifecycle):
-        return "lifecycle"
-    return "single"
-
-
-def _clean(
-    con: duckdb.DuckDBPyConnection, raw: pa.Table | Path, holder: _Holder, drop: bool
-) -> pa.Table | Path:
-    unique = f"QUALIFY row_number() OVER (PARTITION BY {DUPLICATE_KEY} ORDER BY row) = 1 "
-    query = (
-        'SELECT "case", activity, time, CASE WHEN start > time THEN NULL ELSE start END AS start, '
-        "lifecycle, resource, role, cost, row, month FROM raw_events "
-        'WHERE "case" IS NOT NULL AND "case" <> \'\' AND activity IS NOT NULL '
-        "AND activity <> '' AND time IS NOT NULL " + (unique if drop else "") + "ORDER BY row"
-    )
-    if isinstance(raw, Path):
-        path = holder.path / "events.parquet"
-        con.execute(f"COPY ({query}) TO '{path.as_posix()}' (FORMAT parquet)")
-        return path
-    return con.sql(query).to_arrow_table().cast(SCHEMA)
-
-
-def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
-    rows = con.execute(sql).fetchall()
-    return 0 if not rows or rows[0][0] is None else int(rows[0][0])

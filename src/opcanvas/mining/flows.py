@@ -16,7 +16,6 @@ from typing import Any
 import narwhals as nw
 
 from opcanvas.mining.engines import Engine
-from opcanvas.mining.steps import handoff
 from opcanvas.mining.summary import Summary, summary_exprs
 
 SEPARATOR = "\x1f"  # the unit separator: never part of an activity name in practice
@@ -74,16 +73,16 @@ def variants(engine: Engine, instances: nw.LazyFrame[Any], top: int = 20) -> Var
     return Variants(len(ranked), listed, coverage)
 
 
-def edges(
-    engine: Engine, instances: nw.LazyFrame[Any], key: str = "step", only_handoffs: bool = False
-) -> list[Edge]:
-    """Directly-follows edges between ``key`` values (``step`` or ``activity``)."""
-    prev = "prev_step" if key == "step" else "prev_activity"
-    frame = instances.filter(~nw.col(prev).is_null())
+def edges(engine: Engine, instances: nw.LazyFrame[Any], only_handoffs: bool = False) -> list[Edge]:
+    """Directly-follows edges between steps (activities when no mapping merges them)."""
+    frame = instances.filter(~nw.col("prev_step").is_null())
     if only_handoffs:
-        frame = frame.filter(handoff())
+        frame = frame.filter(nw.col("handoff"))
     rows = engine.rows(
-        frame.group_by(prev, key).agg(nw.len().alias("n"), *summary_exprs("df_time", "d"))
+        frame.group_by("prev_step", "step").agg(nw.len().alias("n"), *summary_exprs("df_time", "d"))
     )
-    found = [Edge(str(r[prev]), str(r[key]), int(r["n"]), Summary.from_row(r, "d")) for r in rows]
+    found = [
+        Edge(str(r["prev_step"]), str(r["step"]), int(r["n"]), Summary.from_row(r, "d"))
+        for r in rows
+    ]
     return sorted(found, key=lambda e: (-e.count, e.source, e.target))

@@ -17,8 +17,7 @@ the gap before it (``wait``: the time since every earlier instance had finished,
 starts while another still runs), the new time it adds to the union of intervals (``active``,
 so overlapping instances never count twice and waits are never negative), the
 directly-follows time from the previous instance's end, and the previous step, resource and
-lane (handoffs). Per case and step, the occurrence number (rework) and the previous
-occurrence's resource.
+lane (handoffs).
 """
 
 from __future__ import annotations
@@ -30,7 +29,8 @@ import narwhals as nw
 import pyarrow as pa
 
 from opcanvas.mining.engines import Engine
-from opcanvas.mining.eventlog import COMPLETE_WORDS, START_WORDS, EventLog
+from opcanvas.mining.eventlog import EventLog
+from opcanvas.mining.quality import COMPLETE_WORDS, START_WORDS
 from opcanvas.mining.timebasis import TimeBasis
 
 CASE = "case"
@@ -96,27 +96,29 @@ def build_instances(
     makes every activity its own step.
     """
     events = engine.events(log)
+    total = log.events
     if steps is not None:
         lookup = pa.table({"activity": list(steps), "step": list(steps.values())})
         events = events.join(engine.table(lookup), on="activity", how="inner")
+        total = _count(engine, events)
     else:
         events = events.with_columns(step=nw.col("activity"))
     kinds = _kinds(log)
-    total = _count(engine, events)
     starts = unmatched_starts = 0
     if log.time_model == "lifecycle":
         raw, starts, unmatched_starts = _paired(engine, events)
     else:
         used = events if kinds is None else events.filter(_is_in("lifecycle", kinds, nulls=True))
         raw = _single(used, log.time_model)
-    raw = engine.materialize(_on_basis(engine, raw, basis, log))
+    timed, begin, finish = _on_basis(engine, raw, basis, log)
+    lanes = log.columns.role is not None
+    instances = engine.materialize(with_context(timed, begin, finish, lanes))
     counts = engine.rows(
-        raw.select(nw.len().alias("n"), nw.col("start").count().alias("with_start"))
+        instances.select(nw.len().alias("n"), nw.col("service").count().alias("with_start"))
     )[0]
     n, with_start = int(counts["n"]), int(counts["with_start"])
     unmatched_completes = n - with_start if log.time_model == "lifecycle" else 0
     ignored = total - n - starts
-    instances = engine.materialize(with_context(raw))
     return instances, InstanceCounts(
         log.time_model, n, with_start, unmatched_completes, unmatched_starts, max(ignored, 0)
     )
@@ -142,8 +144,8 @@ def _count(engine: Engine, frame: nw.LazyFrame[Any]) -> int:
 def _single(events: nw.LazyFrame[Any], model: str) -> nw.LazyFrame[Any]:
     start = nw.col("start") if model == "intervals" else nw.lit(None, nw.Int64())
     return events.select(
-        CASE, "activity", "step", start.alias("start"), nw.col("time").alias("end"),
-        "resource", "role", "cost", "row", "month",
+        CASE, "step", start.alias("start"), nw.col("time").alias("end"), "resource", "role",
+        "row", "month",
     )  # fmt: skip
 
 
@@ -163,7 +165,6 @@ def _paired(engine: Engine, events: nw.LazyFrame[Any]) -> tuple[nw.LazyFrame[Any
     starts = marked.filter(nw.col("is_start") == 1).select(
         CASE, "activity", nw.col("starts_before").alias("k"), nw.col("time").alias("start"),
         nw.col("resource").alias("start_resource"), nw.col("role").alias("start_role"),
-        nw.col("cost").alias("start_cost"),
     )  # fmt: skip
     done = marked.filter(nw.col("is_start") == 0).with_columns(
         x=nw.col("starts_before") - nw.col("number")
@@ -180,10 +181,9 @@ def _paired(engine: Engine, events: nw.LazyFrame[Any]) -> tuple[nw.LazyFrame[Any
     )
     joined = done.drop("start").join(starts, on=[CASE, "activity", "k"], how="left")
     instances = joined.select(
-        CASE, "activity", "step", "start", nw.col("time").alias("end"),
+        CASE, "step", "start", nw.col("time").alias("end"),
         nw.coalesce(nw.col("resource"), nw.col("start_resource")).alias("resource"),
         nw.coalesce(nw.col("role"), nw.col("start_role")).alias("role"),
-        nw.coalesce(nw.col("cost"), nw.col("start_cost")).alias("cost"),
         "row", "month",
     )  # fmt: skip
     sums = engine.rows(marked.select(nw.col("is_start").sum().alias("s")))[0]
@@ -194,11 +194,15 @@ def _paired(engine: Engine, events: nw.LazyFrame[Any]) -> tuple[nw.LazyFrame[Any
 
 def _on_basis(
     engine: Engine, frame: nw.LazyFrame[Any], basis: TimeBasis, log: EventLog
-) -> nw.LazyFrame[Any]:
-    """Add ``bstart``/``bend``: the instance's times on the chosen clock."""
+) -> tuple[nw.LazyFrame[Any], str, str]:
+    """The instance's times on the chosen clock: the columns holding begin and finish.
+
+    On elapsed time they are the real times themselves (no copies: the window that follows
+    sorts every column it carries).
+    """
     frame = frame.with_columns(start_eff=nw.coalesce(nw.col("start"), nw.col("end")))
     if basis.kind == "elapsed":
-        return frame.with_columns(bstart=nw.col("start_eff"), bend=nw.col("end"))
+        return frame, "start_eff", "end"
     days = engine.table(basis.day_table(log.period_start, log.period_end))
     offset = basis.offset_us()
     day = 86_400_000_000
@@ -210,39 +214,54 @@ def _on_basis(
         frame = joined.with_columns(
             (nw.col("before") + nw.max_horizontal(inside, nw.lit(0))).alias(out)
         ).drop("_day", "open", "close", "before")
-    return frame
+    return frame, "bstart", "bend"
 
 
-def with_context(raw: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
-    """Per-case position, wait, active time, directly-follows time and predecessors."""
-    frame = raw.with_columns(
-        pos=nw.col("end").cum_count().over(CASE, order_by=ORDER),
-        running_end=nw.col("bend").cum_max().over(CASE, order_by=ORDER),
-        prev_bend=nw.col("bend").shift(1).over(CASE, order_by=ORDER),
-        prev_step=nw.col("step").shift(1).over(CASE, order_by=ORDER),
-        prev_activity=nw.col("activity").shift(1).over(CASE, order_by=ORDER),
-        prev_resource=nw.col("resource").shift(1).over(CASE, order_by=ORDER),
-        prev_role=nw.col("role").shift(1).over(CASE, order_by=ORDER),
-        occurrence=nw.col("end").cum_count().over(CASE, "step", order_by=ORDER),
-        prev_step_resource=nw.col("resource").shift(1).over(CASE, "step", order_by=ORDER),
-    )
+def with_context(
+    raw: nw.LazyFrame[Any], begin: str = "bstart", finish: str = "bend", lanes: bool = True
+) -> nw.LazyFrame[Any]:
+    """Per-case position, wait, active time, directly-follows time, handoff and lane flags.
+
+    ``begin``/``finish`` hold the instance's times on the chosen clock. Only what the metrics
+    read is kept (previous values become flags), so the materialised table stays narrow.
+    """
+    case_order = {"order_by": ORDER}
+    previous = {
+        "pos": nw.col("end").cum_count().over(CASE, **case_order),
+        "running_end": nw.col(finish).cum_max().over(CASE, **case_order),
+        "prev_bend": nw.col(finish).shift(1).over(CASE, **case_order),
+        "prev_step": nw.col("step").shift(1).over(CASE, **case_order),
+        "prev_resource": nw.col("resource").shift(1).over(CASE, **case_order),
+    }
+    if lanes:
+        previous["prev_role"] = nw.col("role").shift(1).over(CASE, **case_order)
+    frame = raw.with_columns(**previous)
     frame = frame.with_columns(
-        prev_running_end=nw.col("running_end").shift(1).over(CASE, order_by=ORDER)
+        prev_running_end=nw.col("running_end").shift(1).over(CASE, **case_order)
     )
+    b, f = nw.col(begin), nw.col(finish)
     first = nw.col("prev_running_end").is_null()
-    gap = nw.col("bstart") - nw.col("prev_running_end")
-    covered_from = nw.max_horizontal(nw.col("bstart"), nw.col("prev_running_end"))
-    return frame.with_columns(
-        wait=nw.when(first)
-        .then(nw.lit(None, nw.Int64()))
-        .otherwise(nw.max_horizontal(gap, nw.lit(0))),
-        active=nw.when(first)
-        .then(nw.col("bend") - nw.col("bstart"))
-        .otherwise(nw.max_horizontal(nw.col("bend") - covered_from, nw.lit(0))),
-        df_time=nw.when(nw.col("prev_bend").is_null())
-        .then(nw.lit(None, nw.Int64()))
-        .otherwise(nw.max_horizontal(nw.col("bstart") - nw.col("prev_bend"), nw.lit(0))),
-        service=nw.when(nw.col("start").is_null())
-        .then(nw.lit(None, nw.Int64()))
-        .otherwise(nw.col("bend") - nw.col("bstart")),
-    ).drop("running_end")
+    gap = b - nw.col("prev_running_end")
+    covered_from = nw.max_horizontal(b, nw.col("prev_running_end"))
+    null = nw.lit(None, nw.Int64())
+    lane = _changed("role", "prev_role") if lanes else nw.lit(False)
+    return frame.select(
+        CASE, "step", "resource", "start_eff", "end", b.alias("bstart"), f.alias("bend"),
+        "month", "pos", "prev_step",
+        nw.when(first).then(null).otherwise(nw.max_horizontal(gap, nw.lit(0))).alias("wait"),
+        nw.when(first).then(f - b).otherwise(
+            nw.max_horizontal(f - covered_from, nw.lit(0))
+        ).alias("active"),
+        nw.when(nw.col("prev_bend").is_null()).then(null).otherwise(
+            nw.max_horizontal(b - nw.col("prev_bend"), nw.lit(0))
+        ).alias("df_time"),
+        nw.when(nw.col("start").is_null()).then(null).otherwise(f - b).alias("service"),
+        _changed("resource", "prev_resource").alias("handoff"),
+        lane.alias("lane_change"),
+    )  # fmt: skip
+
+
+def _changed(column: str, previous: str) -> nw.Expr:
+    """Both known and different: a handoff (resource) or a lane change (role)."""
+    known = ~nw.col(column).is_null() & ~nw.col(previous).is_null()
+    return (known & (nw.col(column) != nw.col(previous))).fill_null(False)

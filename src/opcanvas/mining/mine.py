@@ -36,6 +36,8 @@ class MiningSettings:
     statistic: str = "median"
     engine: str = "duckdb"
     top_variants: int = 20
+    memory_limit: str | None = None
+    temp_dir: str | None = None
 
     def __post_init__(self) -> None:
         if self.statistic not in STATISTICS:
@@ -105,7 +107,9 @@ def mine(
     """
     settings = settings or MiningSettings()
     own = engine is None
-    runner = engine or make_engine(settings.engine)
+    runner = engine or make_engine(
+        settings.engine, memory_limit=settings.memory_limit, temp_dir=settings.temp_dir
+    )
     try:
         return _mine(runner, log, steps, settings, progress)
     finally:
@@ -193,8 +197,8 @@ def _mapping(
 ) -> dict[str, tuple[str, ...]]:
     if steps is not None:
         return {step: tuple(names) for step, names in steps.items()}
-    rows = engine.rows(instances.select("activity").unique())
-    return {str(r["activity"]): (str(r["activity"]),) for r in rows}
+    rows = engine.rows(instances.select("step").unique())
+    return {str(r["step"]): (str(r["step"]),) for r in rows}
 
 
 def _nothing_mapped(steps: dict[str, list[str]] | None, log: EventLog) -> str:

@@ -12,9 +12,11 @@ Definitions (every duration on the chosen time basis, in minutes; rates per cale
 - ``lead``: wait + service per instance (with start times), else the directly-follows time.
 - ``throughput_per_week``: executions per week of the observation window; ``arrival_per_week``:
   cases reaching the step (first arrivals) per week of the same window.
-- ``rework``: executions after the first in a case; split into a repeat by the same resource
-  and a redo by another (unknown resources are neither). ``rework_rate`` = rework /
-  executions. ``first_pass_yield``: cases that execute the step exactly once / its cases.
+- ``rework``: executions after the first in a case. ``rework_same_resource``: executions by a
+  resource who had already done the step in that case (a repeat); ``rework_other_resource``:
+  the further distinct resources who did it (a redo by another); executions with an unknown
+  resource are neither. ``rework_rate`` = rework / executions. ``first_pass_yield``: cases
+  that execute the step exactly once / its cases.
 - ``position``: the mean position of its instances in their cases (1 = first).
 - ``handoffs``: instances whose resource differs from the previous instance's in the case;
   ``handoff_delay``: their directly-follows time. ``lane_changes``: the same for role/lane.
@@ -73,19 +75,8 @@ class StepStats:
         }  # fmt: skip
 
 
-def _flag(expr: nw.Expr) -> nw.Expr:
-    return expr.fill_null(False).cast(nw.Int64)
-
-
-def handoff() -> nw.Expr:
-    """The resource changed from the previous instance of the case (both known)."""
-    changed = (nw.col("resource") != nw.col("prev_resource")) & ~nw.col("prev_resource").is_null()
-    return changed & ~nw.col("resource").is_null()
-
-
-def lane_change() -> nw.Expr:
-    changed = (nw.col("role") != nw.col("prev_role")) & ~nw.col("prev_role").is_null()
-    return changed & ~nw.col("role").is_null()
+def _flag(column: str) -> nw.Expr:
+    return nw.col(column).cast(nw.Int64)
 
 
 def step_stats(
@@ -97,42 +88,55 @@ def step_stats(
     service_available: bool,
 ) -> list[StepStats]:
     """One :class:`StepStats` per step in ``instances``, by typical position in the case."""
-    repeat = nw.col("occurrence") > 1
-    same = repeat & (nw.col("resource") == nw.col("prev_step_resource"))
-    other = repeat & (nw.col("resource") != nw.col("prev_step_resource"))
-    lead = (
-        nw.col("wait").fill_null(0) + nw.col("service") if service_available else nw.col("df_time")
-    )
+    if service_available:  # the directly-follows time of a step is its lead time otherwise
+        lead = nw.col("wait").fill_null(0) + nw.col("service")
+        durations = [*summary_exprs("service", "service"), *summary_exprs("wait", "wait"),
+                     *summary_exprs("step_lead", "lead"), *summary_exprs("df_time", "df")]  # fmt: skip
+    else:
+        lead = nw.col("df_time")
+        durations = summary_exprs("df_time", "df")
     main = (
         instances.with_columns(step_lead=lead)
         .group_by("step")
         .agg(
             nw.len().alias("executions"),
             nw.col("case").n_unique().alias("cases"),
-            *summary_exprs("service", "service"),
-            *summary_exprs("wait", "wait"),
-            *summary_exprs("df_time", "df"),
-            *summary_exprs("step_lead", "lead"),
-            _flag(repeat).sum().alias("rework"),
-            _flag(same).sum().alias("same"),
-            _flag(other).sum().alias("other"),
-            _flag(handoff()).sum().alias("handoffs"),
-            _flag(lane_change()).sum().alias("lanes"),
+            *durations,
+            _flag("handoff").sum().alias("handoffs"),
+            _flag("lane_change").sum().alias("lanes"),
             nw.col("pos").mean().alias("position"),
         )
     )
-    delays = instances.filter(handoff()).group_by("step").agg(*summary_exprs("df_time", "handoff"))
-    once = (
-        instances.group_by("case", "step")
-        .agg(nw.len().alias("n"))
+    delays = (
+        instances.filter(nw.col("handoff"))
         .group_by("step")
-        .agg((nw.col("n") == 1).cast(nw.Int64).sum().alias("once"))
+        .agg(*summary_exprs("df_time", "handoff"))
+    )
+    # per case, step and resource, then per case and step: executions, executions by known
+    # resources, distinct known resources (hash aggregations: no distinct counting)
+    per_resource = instances.group_by("case", "step", "resource").agg(nw.len().alias("k"))
+    known = ~nw.col("resource").is_null()
+    repeats = (
+        per_resource.group_by("case", "step")
+        .agg(
+            nw.col("k").sum().alias("n"),
+            nw.when(known).then(nw.col("k")).otherwise(nw.lit(0)).sum().alias("known"),
+            known.cast(nw.Int64).sum().alias("people"),
+        )
+        .group_by("step")
+        .agg(
+            (nw.col("n") == 1).cast(nw.Int64).sum().alias("once"),
+            (nw.col("n") - 1).sum().alias("rework"),
+            (nw.col("known") - nw.col("people")).sum().alias("same"),
+            nw.max_horizontal(nw.col("people") - 1, nw.lit(0)).sum().alias("other"),
+        )
     )
     rows = {r["step"]: r for r in engine.rows(main)}
     delay_rows = {r["step"]: r for r in engine.rows(delays)}
-    once_rows = {r["step"]: r["once"] for r in engine.rows(once)}
+    for r in engine.rows(repeats):
+        rows[r["step"]].update({k: r[k] for k in ("once", "rework", "same", "other")})
     return [
-        _one(step, rows[step], delay_rows.get(step, {}), int(once_rows.get(step, 0)),
+        _one(step, rows[step], delay_rows.get(step, {}), int(rows[step]["once"]),
              activities.get(step, (step,)), total_cases, weeks, service_available)
         for step in sorted(rows, key=lambda s: (float(rows[s]["position"]), s))
     ]  # fmt: skip
@@ -159,7 +163,7 @@ def _one(
         service=Summary.from_row(row, "service") if service_available else None,
         wait=Summary.from_row(row, "wait") if service_available else None,
         directly_follows=Summary.from_row(row, "df"),
-        lead=Summary.from_row(row, "lead"),
+        lead=Summary.from_row(row, "lead" if service_available else "df"),
         throughput_per_week=executions / weeks if weeks else 0.0,
         arrival_per_week=cases / weeks if weeks else 0.0,
         rework=rework,

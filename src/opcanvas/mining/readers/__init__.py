@@ -13,7 +13,6 @@ or anything Narwhals reads eagerly.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,15 @@ import pyarrow.parquet as pq
 
 from opcanvas.errors import EventLogError, Location
 from opcanvas.mining.columns import ColumnMap
-from opcanvas.mining.eventlog import EventLog, Progress, ReadOptions, Source, build_log
+from opcanvas.mining.eventlog import (
+    EventLog,
+    ParquetView,
+    Progress,
+    ReadOptions,
+    Source,
+    build_log,
+    finish_log,
+)
 from opcanvas.mining.readers.csv import csv_batches, sniff
 from opcanvas.mining.readers.limits import check_file, sha256_of
 from opcanvas.mining.readers.ocel import read_ocel
@@ -120,7 +127,7 @@ def _read_file(
         batches = csv_batches(path, dialect, opts.max_decompressed_bytes)
         return build_log(batches, lambda: dialect.header, source, opts, progress)
     if kind == "parquet":
-        return build_log(*_parquet(path, opts), source, opts, progress)
+        return _parquet(path, opts, source, progress)
     if kind.startswith("ocel-"):
         table = read_ocel(path, kind, opts.object_type, opts.max_decompressed_bytes)
         source = replace(source, details={"object_type": opts.object_type})
@@ -130,14 +137,89 @@ def _read_file(
     )
 
 
-def _parquet(path: Path, opts: ReadOptions) -> tuple[Iterator[pa.RecordBatch], Any]:
+def _parquet(path: Path, opts: ReadOptions, source: Source, progress: Progress | None) -> EventLog:
     try:
-        handle = pq.ParquetFile(path)
+        schema = pq.ParquetFile(path).schema_arrow
     except (pa.ArrowInvalid, OSError) as exc:
         raise EventLogError(f"not a readable Parquet file: {exc}", where=Location(path)) from None
-    names = handle.schema_arrow.names
-    wanted = list(opts.columns.resolve(names, str(path)).used().values())
-    return handle.iter_batches(batch_size=PARQUET_BATCH, columns=wanted), lambda: names
+    resolved = opts.columns.resolve(schema.names, str(path))
+    view = parquet_view(path, schema, resolved, opts.timezone)
+    if view is None:  # text timestamps: parse them batch by batch
+        handle = pq.ParquetFile(path)
+        batches = handle.iter_batches(
+            batch_size=PARQUET_BATCH, columns=list(resolved.used().values())
+        )
+        return build_log(batches, lambda: schema.names, source, opts, progress)
+    end = _native_summary(schema, resolved.timestamp, opts.timezone)
+    assert end is not None  # a timestamp column always resolves
+    summaries = (end, _native_summary(schema, resolved.start_timestamp, opts.timezone))
+    log = finish_log(view, source, resolved, summaries, 0, opts, progress=progress)
+    counted = log.quality.events_read - log.quality.missing["timestamp"]
+    stamps = dict(log.quality.timestamps)
+    stamps["with_offset" if stamps.pop("aware") else "without_offset"] = counted
+    quality = replace(log.quality, timestamps=stamps, start_timestamps=None)
+    return replace(log, quality=quality)
+
+
+def _native_summary(schema: pa.Schema, name: str | None, zone: str) -> dict[str, Any] | None:
+    if name is None:
+        return None
+    kind = schema.field(name).type
+    tz = getattr(kind, "tz", None)
+    return {"format": "native timestamps", "timezone_for_naive": zone, "with_offset": 0,
+            "without_offset": 0, "offsets": [tz] if tz else [], "mixed": False,
+            "aware": bool(tz)}  # fmt: skip
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def parquet_view(path: Path, schema: pa.Schema, resolved: Any, zone: str) -> ParquetView | None:
+    """A DuckDB projection that reads ``path`` as canonical events, or None when a timestamp
+    column holds text (which needs the batch parser and its error reporting)."""
+
+    def stamp(name: str | None) -> str | None:
+        if name is None:
+            return "CAST(NULL AS BIGINT)"
+        kind = schema.field(name).type
+        column = _quote(name)
+        if pa.types.is_date(kind):
+            column, kind = f"CAST({column} AS TIMESTAMP)", pa.timestamp("us")
+        if not pa.types.is_timestamp(kind):
+            return None
+        if kind.tz:
+            return f"epoch_us(CAST({column} AS TIMESTAMPTZ))"
+        naive = f"CAST({column} AS TIMESTAMP)"
+        if zone == "UTC":
+            return f"epoch_us({naive})"
+        return f"epoch_us(timezone('{zone.replace(chr(39), '')}', {naive}))"
+
+    def text(name: str | None, lower: bool = False) -> str:
+        if name is None:
+            return "CAST(NULL AS VARCHAR)"
+        value = f"CAST({_quote(name)} AS VARCHAR)"
+        return f"lower(trim({value}))" if lower else value
+
+    end, start = stamp(resolved.timestamp), stamp(resolved.start_timestamp)
+    if end is None or start is None:
+        return None
+    cost = (
+        f"TRY_CAST({_quote(resolved.cost)} AS DOUBLE)" if resolved.cost else "CAST(NULL AS DOUBLE)"
+    )
+    inner = (
+        f'SELECT {text(resolved.case)} AS "case", {text(resolved.activity)} AS activity, '
+        f"{end} AS time, {start} AS start, {text(resolved.lifecycle, lower=True)} AS lifecycle, "
+        f"{text(resolved.resource)} AS resource, {text(resolved.role)} AS role, {cost} AS cost, "
+        "CAST(file_row_number AS BIGINT) AS row "
+        "FROM read_parquet('{path}', file_row_number = true)"
+    )
+    sql = (
+        'SELECT "case", activity, time, start, lifecycle, resource, role, cost, row, '
+        "CAST(year(make_timestamp(time)) * 100 + month(make_timestamp(time)) AS INTEGER) "
+        f"AS month FROM ({inner})"
+    )
+    return ParquetView(path, sql)
 
 
 def _read_frame(frame: Any, opts: ReadOptions, progress: Progress | None) -> EventLog:
