@@ -47,6 +47,7 @@ def test_report_writes_the_formats_asked(
     printed = capsys.readouterr().out
     assert "acme.json" in printed and "Conventions in force" in printed
     assert "Faster qualification: $60K a year" in printed  # 1000 × 50 % × 10 × 12
+    assert "sprint 1 starts 2027-01-04 (--start, by default the next Monday)" in printed
     data = json.loads((out / "acme.json").read_text())
     assert data["gaps"][0]["annual_value"] == 60_000
     assert "DTSTART;VALUE=DATE:20270104" in (out / "governance.ics").read_text()

@@ -91,10 +91,12 @@ def _print_files(directory: Path, files: tuple[str, ...]) -> None:
 def _print_summary(summary: Summary) -> None:
     console.print(f"[bold]{escape(summary.organization)}[/]")
     for line in summary.lines():
-        console.print(f"  {escape(line)}", highlight=False)
+        console.print(f"  {escape(line)}", highlight=False, soft_wrap=True)
     console.print("Conventions in force:", style="dim")
     for key, value in summary.conventions:
-        console.print(f"  {escape(key)}: {escape(value)}", style="dim", highlight=False)
+        console.print(
+            f"  {escape(key)}: {escape(value)}", style="dim", highlight=False, soft_wrap=True
+        )
 
 
 @app.command()
@@ -128,6 +130,7 @@ def report(
         return
     _print_files(result.directory, result.files)
     _print_summary(summary)
+    _print_calendar(result.calendar_start, from_canvas=result.calendar_from_canvas)
 
 
 @app.command()
@@ -157,6 +160,20 @@ def demo(
     _print_files(result.report.directory, result.report.files)
     _print_demo(result.to_dict())
     _print_summary(result.summary)
+    _print_calendar(result.report.calendar_start, from_canvas=result.report.calendar_from_canvas)
+
+
+def _print_calendar(start: dt.date | None, *, from_canvas: bool) -> None:
+    if start is None:
+        console.print("No governance calendar: the canvas has no roadmap.start.", style="dim")
+        return
+    source = "roadmap.start in the canvas" if from_canvas else "--start, by default the next Monday"
+    console.print(
+        f"  governance calendar: sprint 1 starts {start.isoformat()} ({source})",
+        style="dim",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def _print_demo(data: dict[str, Any]) -> None:

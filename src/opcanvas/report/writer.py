@@ -82,6 +82,8 @@ class ReportResult:
     files: tuple[str, ...]
     formats: tuple[str, ...]
     pages: int | None  # of the PDF, when one was written
+    calendar_start: dt.date | None = None  # first day of sprint 1 in governance.ics
+    calendar_from_canvas: bool = False  # roadmap.start (True) or the caller's start
 
     def path(self, relative: str) -> Path:
         return self.directory / relative
@@ -101,6 +103,8 @@ class ReportResult:
             "files": list(self.files),
             "formats": list(self.formats),
             "pages": self.pages,
+            "calendar_start": None if self.calendar_start is None else str(self.calendar_start),
+            "calendar_from_canvas": self.calendar_from_canvas,
         }
 
 
@@ -239,7 +243,14 @@ def write_report(
     except BaseException:
         stage.discard()
         raise
-    return ReportResult(target, tuple(stage.written), tuple(formats), pages)
+    return ReportResult(
+        target,
+        tuple(stage.written),
+        tuple(formats),
+        pages,
+        calendar_start,
+        a.canvas.roadmap.start is not None,
+    )
 
 
 def _write_formats(
