@@ -11,6 +11,7 @@ from opcanvas.report.deliverables.maps import build_maps
 from opcanvas.report.deliverables.roadmap import build_roadmap
 from opcanvas.report.deliverables.workshop import build_workshop
 from opcanvas.report.document import Document, money, percent
+from opcanvas.report.summary import summarize
 
 
 def _headline(a: Assessment) -> tuple[tuple[str, str], ...]:
@@ -47,4 +48,5 @@ def build_document(
         subtitle="value stream maps, gap analysis, roadmap, governance, cross-engine dependencies",
         deliverables=deliverables,
         headline=_headline(a),
+        highlights=tuple(summarize(a).lines()[1:]),
     )

@@ -189,3 +189,4 @@ class Document:
     subtitle: str
     deliverables: tuple[Deliverable, ...]
     headline: tuple[tuple[str, str], ...] = field(default=())  # key figures for the cover
+    highlights: tuple[str, ...] = ()  # the executive summary: a few sentences for the cover

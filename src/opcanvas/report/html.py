@@ -113,6 +113,7 @@ footer { color: var(--muted); font-size: .8rem; margin: 3rem 0 1rem; }
   .part.newpage { break-before: page; }
   figure .svg { overflow: visible; }
   nav a { color: var(--ink); text-decoration: none; }
+  nav ul.toc a::after { content: leader(".") " " target-counter(attr(href), page); }
 }
 """
 
@@ -266,10 +267,12 @@ def _cover(document: Document) -> str:
         f'<li><a href="#d-{html_text(d.key)}">{html_text(d.heading)}</a></li>'
         for d in document.deliverables
     )
+    highlights = "".join(f"<li>{html_text(line)}</li>" for line in document.highlights)
     return (
         f'<header class="cover"><h1>{html_text(document.organization)}</h1>'
         f'<p class="subtitle">{html_text(document.title)} — {html_text(document.subtitle)}</p>'
         + (f'<dl class="headline">{headline}</dl>' if headline else "")
+        + (f'<h2>In brief</h2><ul class="brief">{highlights}</ul>' if highlights else "")
         + (f'<nav><h2>Contents</h2><ul class="toc">{toc}</ul></nav>' if toc else "")
         + "</header>"
     )

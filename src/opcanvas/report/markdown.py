@@ -105,6 +105,8 @@ def render_markdown(document: Document) -> str:
         lines += ["| Figure | Value |", "| --- | ---: |"]
         lines += [f"| {md_text(k)} | {md_text(v)} |" for k, v in document.headline]
         lines.append("")
+    if document.highlights:
+        lines += ["**In brief**", "", *(f"- {md_text(h)}" for h in document.highlights), ""]
     for deliverable in document.deliverables:
         lines += _deliverable(deliverable)
     return "\n".join(lines).rstrip("\n") + "\n"
