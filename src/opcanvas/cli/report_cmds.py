@@ -99,7 +99,21 @@ def _print_summary(summary: Summary) -> None:
         )
 
 
-@app.command()
+REPORT_HELP = (
+    "Write the five deliverables and the workshop pack from a canvas, in every format asked."
+    "\n\nBeside the reports go each stream's map (SVG, draw.io, Mermaid), the charts (SVG) "
+    "and the governance calendar (.ics). Everything is written to a temporary directory first "
+    "and moved into place only when complete, so a failure leaves nothing half-written."
+)
+DEMO_HELP = (
+    "Run the whole job on the built-in sample organisation, Northwind Services."
+    "\n\nCopies the sample canvas into OUT, simulates event logs for two streams (CSV, "
+    "Parquet, XES in OUT/logs), mines them back into the canvas copy, then assesses it and "
+    "writes every deliverable in every format. No third-party data is used."
+)
+
+
+@app.command(help=REPORT_HELP)
 def report(
     canvas: Annotated[Path, typer.Argument(help="The canvas file (YAML).")],
     out: Annotated[
@@ -113,12 +127,7 @@ def report(
     start: StartOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Write the five deliverables and the workshop pack from a canvas, in every format asked.
-
-    Beside the reports go each stream's map (SVG, draw.io, Mermaid), the charts (SVG) and the
-    governance calendar (.ics). Everything is written to a temporary directory first and moved
-    into place only when complete, so a failure leaves nothing half-written.
-    """
+    """The deliverables of CANVAS into OUT (help text: REPORT_HELP)."""
     chosen = parse_formats(formats)
     first = start.date() if start else _next_monday(dt.date.today())
     with _Bar(report_steps(chosen), json_output) as bar:
@@ -133,7 +142,7 @@ def report(
     _print_calendar(result.calendar_start, from_canvas=result.calendar_from_canvas)
 
 
-@app.command()
+@app.command(help=DEMO_HELP)
 def demo(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Directory for the demo's canvas, logs and reports.")
@@ -145,12 +154,7 @@ def demo(
     ] = 400,
     json_output: JsonOption = False,
 ) -> None:
-    """Run the whole job on the built-in sample organisation, Northwind Services.
-
-    Copies the sample canvas into OUT, simulates event logs for two streams (CSV, Parquet,
-    XES in OUT/logs), mines them back into the canvas copy, then assesses it and writes every
-    deliverable in every format. No third-party data is used.
-    """
+    """The demo into OUT (help text: DEMO_HELP)."""
     first = _next_monday(dt.date.today())
     with _Bar(demo_steps(), json_output) as bar:
         result = run_demo(out, samples=samples, seed=seed, cases=cases, start=first, progress=bar)
