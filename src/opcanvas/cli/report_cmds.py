@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -17,8 +17,11 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from opcanvas.cli.app import JsonOption, app, console, err_console, print_json
-from opcanvas.report import FORMATS, Summary, build_report, parse_formats, report_steps
-from opcanvas.report.demo import DEFAULT_DEMO_DIR, demo_steps, run_demo
+from opcanvas.report.formats import DEFAULT_DEMO_DIR, FORMATS, parse_formats
+
+if TYPE_CHECKING:
+    from opcanvas.report.summary import Summary
+
 
 _FORMAT_HELP = "; ".join(f"{f.name}: {f.help}" for f in FORMATS.values())
 
@@ -128,6 +131,8 @@ def report(
     json_output: JsonOption = False,
 ) -> None:
     """The deliverables of CANVAS into OUT (help text: REPORT_HELP)."""
+    from opcanvas.report.writer import build_report, report_steps  # the renderers load here
+
     chosen = parse_formats(formats)
     first = start.date() if start else _next_monday(dt.date.today())
     with _Bar(report_steps(chosen), json_output) as bar:
@@ -155,6 +160,8 @@ def demo(
     json_output: JsonOption = False,
 ) -> None:
     """The demo into OUT (help text: DEMO_HELP)."""
+    from opcanvas.report.demo import demo_steps, run_demo  # simulation, mining and renderers
+
     first = _next_monday(dt.date.today())
     with _Bar(demo_steps(), json_output) as bar:
         result = run_demo(out, samples=samples, seed=seed, cases=cases, start=first, progress=bar)

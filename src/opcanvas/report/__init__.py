@@ -1,25 +1,45 @@
 """The deliverables in each format: HTML, PDF, XLSX, Markdown and JSON, with maps and calendar.
 
+The names below load on first use, so that importing the format registry (the CLI does at
+start) does not import the renderers, WeasyPrint and the chart engine.
+
 >>> sorted(FORMATS)
 ['html', 'json', 'md', 'pdf', 'xlsx']
 """
 
-from opcanvas.report.build import build_document
-from opcanvas.report.summary import Summary, summarize
-from opcanvas.report.writer import (
-    ALL_FORMATS,
-    FORMATS,
-    ReportResult,
-    build_report,
-    parse_formats,
-    render_pdf,
-    report_steps,
-    write_report,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from opcanvas.report.formats import ALL_FORMATS, FORMATS, ReportFormat, parse_formats
+
+if TYPE_CHECKING:
+    from opcanvas.report.build import build_document
+    from opcanvas.report.summary import Summary, summarize
+    from opcanvas.report.writer import (
+        ReportResult,
+        build_report,
+        render_pdf,
+        report_steps,
+        write_report,
+    )
+
+_LAZY = {
+    "build_document": "opcanvas.report.build",
+    "Summary": "opcanvas.report.summary",
+    "summarize": "opcanvas.report.summary",
+    "ReportResult": "opcanvas.report.writer",
+    "build_report": "opcanvas.report.writer",
+    "render_pdf": "opcanvas.report.writer",
+    "report_steps": "opcanvas.report.writer",
+    "write_report": "opcanvas.report.writer",
+}
 
 __all__ = [
     "ALL_FORMATS",
     "FORMATS",
+    "ReportFormat",
     "ReportResult",
     "Summary",
     "build_document",
@@ -30,3 +50,10 @@ __all__ = [
     "summarize",
     "write_report",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'opcanvas.report' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

@@ -25,12 +25,12 @@ from opcanvas.canvas.templates import sample_canvas, sample_text
 from opcanvas.mining import MiningResult, mine_into_canvas
 from opcanvas.report.document import Figure
 from opcanvas.report.figures import wip_figure
+from opcanvas.report.formats import DEFAULT_DEMO_DIR
 from opcanvas.report.safety import safe_filename, slug
 from opcanvas.report.summary import Summary, summarize
 from opcanvas.report.writer import ALL_FORMATS, ReportResult, steps, write_report
 from opcanvas.simulate import event_log, write_event_log
 
-DEFAULT_DEMO_DIR = Path("opcanvas-demo")
 DEMO_STREAMS = ("growth/mql-to-close", "efficiency/incident-to-resolution")
 LOG_FORMATS = (".csv", ".parquet", ".xes")
 LOG_START = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)  # a Monday, 09:00

@@ -25,6 +25,7 @@ from opcanvas.errors import Location, ReportError
 from opcanvas.report.build import build_document
 from opcanvas.report.document import Document, Figure
 from opcanvas.report.figures import build_figures
+from opcanvas.report.formats import ALL_FORMATS, FORMATS, ICS_FILE
 from opcanvas.report.html import render_html
 from opcanvas.report.markdown import render_markdown
 from opcanvas.report.safety import slug
@@ -33,45 +34,7 @@ from opcanvas.report.xlsx import render_xlsx
 from opcanvas.roadmap.ics import to_ics
 from opcanvas.roadmap.tracking import load_tracking, tracking_path
 
-
-@dataclass(frozen=True)
-class ReportFormat:
-    name: str
-    suffix: str
-    help: str
-
-
-FORMATS: dict[str, ReportFormat] = {
-    f.name: f
-    for f in (
-        ReportFormat("html", ".html", "one self-contained page: inline SVG and CSS, no requests"),
-        ReportFormat("pdf", ".pdf", "the HTML printed by WeasyPrint: page numbers, A4"),
-        ReportFormat("xlsx", ".xlsx", "a sheet per deliverable; the gap model as live formulas"),
-        ReportFormat("md", ".md", "Markdown for wikis, maps linked as SVG and Mermaid"),
-        ReportFormat("json", ".json", "the whole assessment as data"),
-    )
-}
-ALL_FORMATS = tuple(FORMATS)
-ICS_FILE = "governance.ics"
-
 Progress = Callable[[str], None]
-
-
-def parse_formats(text: str) -> tuple[str, ...]:
-    """``"html,pdf"`` → ``("html", "pdf")``; an unknown name is a ReportError listing the known.
-
-    >>> parse_formats("pdf, html,pdf")
-    ('pdf', 'html')
-    """
-    names = [part.strip().lower() for part in text.split(",") if part.strip()]
-    unknown = [n for n in names if n not in FORMATS]
-    if unknown or not names:
-        raise ReportError(
-            f"unknown report format {', '.join(repr(u) for u in unknown) or '(none given)'}; "
-            f"expected a comma-separated list of {', '.join(FORMATS)}",
-            hint="e.g. --format html,pdf,xlsx",
-        )
-    return tuple(dict.fromkeys(names))
 
 
 @dataclass(frozen=True)
