@@ -12,7 +12,7 @@ that explains it.
 
 >>> from opcanvas.canvas import parse_canvas
 >>> result = assess(parse_canvas("organization: Acme"), samples=100)
->>> result.values, result.missing[0]
+>>> result.values, result.missing[1]
 ((), 'no gaps yet: add gaps with value drivers to quantify, rank and plan them')
 """
 
