@@ -6,8 +6,10 @@
     python benchmarks/mining_worker.py mine-pm4py    LOG      (LOG: .xes(.gz) or .parquet)
 
 ``mine-pm4py`` is pm4py's nearest chain to opcanvas's metric set: variants, case durations,
-directly-follows counts and durations, service time per activity (interval logs), rework per
-activity, case arrival rate, the handover-of-work network and activity counts. opcanvas
+directly-follows counts and durations, service time per activity, rework per activity, case
+arrival rate, the handover-of-work network and activity counts. A log with start and complete
+events is first paired by pm4py's ``interval_lifecycle.to_interval`` (its way to service
+times, on EventLog objects), as opcanvas pairs them too. opcanvas
 computes more (FIFO pairing, union active time, waits, WIP, Little's law, trend, first-pass
 yield, funnel), so the comparison favours pm4py.
 """
@@ -77,6 +79,18 @@ def mine_pm4py(path: str) -> dict[str, Any]:
         else:
             frame = pd.read_parquet(path)
     intervals = start in frame.columns
+    lifecycle = (
+        "lifecycle:transition" in frame.columns
+        and frame["lifecycle:transition"].astype(str).str.lower().eq("start").any()
+    )
+    if lifecycle:  # service times need pm4py's own start/complete pairing (EventLog objects)
+        with quiet_pm4py() as pm4py:
+            from pm4py.objects.log.util import interval_lifecycle
+
+            log = pm4py.convert_to_event_log(frame)
+            frame = pm4py.convert_to_dataframe(interval_lifecycle.to_interval(log))
+            del log
+        intervals = True
     with quiet_pm4py() as pm4py:
         from pm4py.algo.discovery.dfg.adapters.pandas import df_statistics
 

@@ -21,7 +21,7 @@ from opcanvas.mining.eventlog import EventLog, Progress, iso
 from opcanvas.mining.flows import Edge, Variants, edges, variants
 from opcanvas.mining.instances import InstanceCounts, build_instances
 from opcanvas.mining.steps import StepStats, step_stats
-from opcanvas.mining.stream import StreamStats, stream_stats
+from opcanvas.mining.stream import StreamStats, per_case, stream_stats
 from opcanvas.mining.summary import STATISTICS
 from opcanvas.mining.timebasis import WEEK_US, TimeBasis
 
@@ -131,15 +131,16 @@ def _mine(
     lookup, notes = _lookup(steps, log, engine)
     stage(0)
     instances, counts = build_instances(engine, log, lookup, settings.basis)
-    window = engine.rows(
-        instances.select(
-            nw.col("start_eff").min().alias("first"),
-            nw.col("end").max().alias("last"),
-            nw.col("case").n_unique().alias("cases"),
-        )
-    )[0]
     if not counts.instances:
         raise EventLogError(_nothing_mapped(steps, log))
+    case_table = engine.materialize(per_case(instances))
+    window = engine.rows(
+        case_table.select(
+            nw.col("real_first").min().alias("first"),
+            nw.col("real_last").max().alias("last"),
+            nw.len().alias("cases"),
+        )
+    )[0]
     first, last, cases = int(window["first"]), int(window["last"]), int(window["cases"])
     weeks = (last - first) / WEEK_US
     mapping = _mapping(steps, engine, instances)
@@ -147,7 +148,7 @@ def _mine(
     stage(1)
     per_step = step_stats(engine, instances, mapping, cases, weeks, available)
     stage(2)
-    stream = stream_stats(engine, instances, available)
+    stream = stream_stats(engine, case_table, available)
     stage(3)
     found = variants(engine, instances, settings.top_variants)
     stage(4)

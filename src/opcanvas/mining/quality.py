@@ -4,8 +4,9 @@ Pass one aggregates per lifecycle value: events, missing case ids, activities an
 starts after ends (clock skew), start timestamps, the period. Pass two sorts each case by time
 once and finds, by comparing each event with the one before it: cases (first events), exact
 duplicates (equal to the previous event in every mapped column) and events out of order in
-the file (an event whose source row comes before that of the event preceding it in time). Duplicates are dropped in single-timestamp and interval logs; in lifecycle
-logs identical start/complete events are kept, because they pair into parallel executions.
+the file (an event whose source row comes before that of the event preceding it in time).
+Duplicates are dropped in single-timestamp and interval logs; in lifecycle logs identical
+start/complete events are kept, because they pair into parallel executions.
 """
 
 from __future__ import annotations

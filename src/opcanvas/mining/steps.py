@@ -7,8 +7,8 @@ Definitions (every duration on the chosen time basis, in minutes; rates per cale
 - ``service``: end − start of each instance that has a start.
 - ``wait``: the time before the instance during which nothing of its case was in progress
   (zero when it starts while an earlier instance still runs); only with start times.
-- ``directly_follows``: from the previous instance's end to this one's start (without start
-  times: completion to completion, i.e. waiting plus this step's service).
+- ``directly_follows``: without start times, from the previous completion to this one, i.e.
+  waiting plus this step's service (with start times see ``wait``, and the edges).
 - ``lead``: wait + service per instance (with start times), else the directly-follows time.
 - ``throughput_per_week``: executions per week of the observation window; ``arrival_per_week``:
   cases reaching the step (first arrivals) per week of the same window.
@@ -44,7 +44,7 @@ class StepStats:
     reach: float
     service: Summary | None
     wait: Summary | None
-    directly_follows: Summary
+    directly_follows: Summary | None
     lead: Summary
     throughput_per_week: float
     arrival_per_week: float
@@ -64,7 +64,10 @@ class StepStats:
             "executions": self.executions, "cases": self.cases, "reach": self.reach,
             "service": None if self.service is None else self.service.to_dict(),
             "wait": None if self.wait is None else self.wait.to_dict(),
-            "directly_follows": self.directly_follows.to_dict(), "lead": self.lead.to_dict(),
+            "directly_follows": (
+                None if self.directly_follows is None else self.directly_follows.to_dict()
+            ),
+            "lead": self.lead.to_dict(),
             "throughput_per_week": self.throughput_per_week,
             "arrival_per_week": self.arrival_per_week, "rework": self.rework,
             "rework_same_resource": self.rework_same_resource,
@@ -90,8 +93,11 @@ def step_stats(
     """One :class:`StepStats` per step in ``instances``, by typical position in the case."""
     if service_available:  # the directly-follows time of a step is its lead time otherwise
         lead = nw.col("wait").fill_null(0) + nw.col("service")
-        durations = [*summary_exprs("service", "service"), *summary_exprs("wait", "wait"),
-                     *summary_exprs("step_lead", "lead"), *summary_exprs("df_time", "df")]  # fmt: skip
+        durations = [
+            *summary_exprs("service", "service"),
+            *summary_exprs("wait", "wait"),
+            *summary_exprs("step_lead", "lead"),
+        ]
     else:
         lead = nw.col("df_time")
         durations = summary_exprs("df_time", "df")
@@ -100,7 +106,6 @@ def step_stats(
         .group_by("step")
         .agg(
             nw.len().alias("executions"),
-            nw.col("case").n_unique().alias("cases"),
             *durations,
             _flag("handoff").sum().alias("handoffs"),
             _flag("lane_change").sum().alias("lanes"),
@@ -125,6 +130,7 @@ def step_stats(
         )
         .group_by("step")
         .agg(
+            nw.len().alias("cases"),
             (nw.col("n") == 1).cast(nw.Int64).sum().alias("once"),
             (nw.col("n") - 1).sum().alias("rework"),
             (nw.col("known") - nw.col("people")).sum().alias("same"),
@@ -134,7 +140,7 @@ def step_stats(
     rows = {r["step"]: r for r in engine.rows(main)}
     delay_rows = {r["step"]: r for r in engine.rows(delays)}
     for r in engine.rows(repeats):
-        rows[r["step"]].update({k: r[k] for k in ("once", "rework", "same", "other")})
+        rows[r["step"]].update({k: r[k] for k in ("cases", "once", "rework", "same", "other")})
     return [
         _one(step, rows[step], delay_rows.get(step, {}), int(rows[step]["once"]),
              activities.get(step, (step,)), total_cases, weeks, service_available)
@@ -162,7 +168,7 @@ def _one(
         reach=cases / total_cases if total_cases else 0.0,
         service=Summary.from_row(row, "service") if service_available else None,
         wait=Summary.from_row(row, "wait") if service_available else None,
-        directly_follows=Summary.from_row(row, "df"),
+        directly_follows=None if service_available else Summary.from_row(row, "df"),
         lead=Summary.from_row(row, "lead" if service_available else "df"),
         throughput_per_week=executions / weeks if weeks else 0.0,
         arrival_per_week=cases / weeks if weeks else 0.0,

@@ -107,10 +107,8 @@ def per_case(instances: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     )  # fmt: skip
 
 
-def stream_stats(
-    engine: Engine, instances: nw.LazyFrame[Any], service_available: bool
-) -> StreamStats:
-    cases = engine.materialize(per_case(instances))
+def stream_stats(engine: Engine, cases: nw.LazyFrame[Any], service_available: bool) -> StreamStats:
+    """Stream metrics from the per-case table (:func:`per_case`, materialised)."""
     ratio = nw.when(nw.col("lead") > 0).then(
         nw.col("active").cast(nw.Float64) / nw.col("lead").cast(nw.Float64)
     ).otherwise(nw.lit(None, nw.Float64()))  # fmt: skip
