@@ -108,7 +108,7 @@ def test_governance_reads_tracking_beside_the_canvas(
     canvas = tmp_path / "acme.yaml"
     canvas.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "acme.tracking.yaml").write_text(
-        "snapshots:\n  - date: 2027-02-01\n    kpis: {nrr: {actual: 1.06}}\n", encoding="utf-8"
+        "snapshots:\n  - date: 2027-02-01\n    kpis: {nrr: {actual: 106}}\n", encoding="utf-8"
     )
     ics = tmp_path / "gov.ics"
     args = ["governance", str(canvas), *FAST, "--ics", str(ics), "--start", "2027-02-01"]
@@ -116,11 +116,11 @@ def test_governance_reads_tracking_beside_the_canvas(
     out = capsys.readouterr().out
     assert "Transformation steering committee (monthly, tuesdays 10:00, 120 min)" in out
     assert "KPIs: Win rate MQL → Close, Gross retention rate" in out
-    assert "Net revenue retention" in out and "50%" in out  # (1.06 − 1.02) / (1.10 − 1.02)
+    assert "Net revenue retention" in out and "50%" in out  # (106 − 102) / (110 − 102)
     assert "DTSTART:20270202T100000" in ics.read_text(encoding="utf-8")
     data = run_json(capsys, "governance", str(canvas), *FAST)
     nrr = next(t for t in data["governance"]["kpi_tracking"] if t["kpi"] == "nrr")
-    assert nrr["latest"] == 1.06
+    assert nrr["latest"] == 106
 
 
 def test_lineage(capsys: pytest.CaptureFixture[str]) -> None:

@@ -129,7 +129,7 @@ def _roadmap(a: str = "Proposal automation", b: str = "Foundation") -> Any:
 
 
 def _kpis(a: str = "Cycle time", b: str = "Win rate") -> Any:
-    return kpi_chart([KpiBar(a, 62, 45, "days", "lower"), KpiBar(b, 0.3, 0.35, "%")])
+    return kpi_chart([KpiBar(a, 62, 45, "days", "lower"), KpiBar(b, 30, 35, "%")])
 
 
 def _scatter(a: str = "Cycle time", b: str = "by completion date") -> Any:
@@ -488,7 +488,7 @@ def test_roadmap_sprint_dates_and_final_value() -> None:
          ("on target", "higher is better: 2 above target (5.0%)")),
         (KpiBar("NPS", 30, 40, None, "higher"),
          ("off target", "higher is better: 10 below target (25.0%)")),
-        (KpiBar("Win", 0.30, 0.35, "%", "higher"),
+        (KpiBar("Win", 30, 35, "%", "higher"),
          ("off target", "higher is better: 5 pts below target (14.3%)")),
         (KpiBar("Defects", 3, 0, None, "lower"), ("off target", "lower is better: 3 above target")),
         (KpiBar("Flat", 5, 5, None, "higher"), ("on target", "higher is better: at target")),
@@ -505,14 +505,14 @@ def test_kpi_status_reads_the_direction(kpi: KpiBar, expected: tuple[str, str]) 
 def test_kpi_chart_prints_judgements_and_percent_kpis_in_percent() -> None:
     kpis = [
         KpiBar("Cycle time", 62, 45, "days", "lower"),
-        KpiBar("Win rate", 0.3, 0.35, "%", "higher"),
+        KpiBar("Win rate", 30, 35, "%", "higher"),
     ]
     svg = to_svg(kpi_chart(kpis))
     svg_texts = texts(svg)
     assert "off target · lower is better: 17 days above target (37.8%)" in svg_texts
     assert {"Cycle time (days)", "Win rate (%)"} <= set(svg_texts)
     assert "0 on target, 2 off target, 0 not judged" in " ".join(svg_texts)
-    assert "40" in svg_texts  # the win-rate axis runs in percent (0–40), not in fractions
+    assert "40" in svg_texts  # the win-rate axis runs in percent as written (0–40)
 
 
 # ---- helpers ----------------------------------------------------------------------------------

@@ -87,16 +87,16 @@ def test_tracking_file_beside_the_canvas(example: Canvas, tmp_path: Path) -> Non
     path.write_text(
         "snapshots:\n"
         "  - date: 2027-03-01\n"
-        "    kpis: {nrr: {actual: 1.05}, growth/mql-to-close/cycle: {actual: 55}}\n"
+        "    kpis: {nrr: {actual: 105}, growth/mql-to-close/cycle: {actual: 55}}\n"
         "  - date: 2027-02-01\n"
-        "    kpis: {nrr: {actual: 1.03, target: 1.12}}\n",
+        "    kpis: {nrr: {actual: 103, target: 112}}\n",
         encoding="utf-8",
     )
     tracks = {t.kpi: t for t in kpi_tracks(example, load_tracking(path, example))}
     nrr = tracks["nrr"]
-    assert nrr.series == ((dt.date(2027, 2, 1), 1.03), (dt.date(2027, 3, 1), 1.05))
-    assert nrr.target == 1.12 and nrr.baseline == 1.02
-    assert nrr.progress == pytest.approx((1.05 - 1.02) / (1.12 - 1.02))
+    assert nrr.series == ((dt.date(2027, 2, 1), 103.0), (dt.date(2027, 3, 1), 105.0))
+    assert nrr.target == 112 and nrr.baseline == 102
+    assert nrr.progress == pytest.approx((105 - 102) / (112 - 102))
     assert tracks["growth/mql-to-close/cycle"].latest == 55
 
 

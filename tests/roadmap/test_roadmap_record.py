@@ -15,9 +15,9 @@ from opcanvas.roadmap.tracking import load_tracking, record_realised, record_sna
 def test_snapshots_merge_by_date_and_keep_comments(example: Canvas, tmp_path: Path) -> None:
     path = tmp_path / "c.tracking.yaml"
     path.write_text("# monthly KPI readings\nsnapshots: []\n", encoding="utf-8")
-    record_snapshot(path, example, dt.date(2027, 2, 1), {"nrr": 1.03})
-    record_snapshot(path, example, dt.date(2027, 2, 1), {"growth/win-rate": 0.31}, "Feb")
-    tracking = record_snapshot(path, example, dt.date(2027, 3, 1), {"nrr": 1.04})
+    record_snapshot(path, example, dt.date(2027, 2, 1), {"nrr": 103})
+    record_snapshot(path, example, dt.date(2027, 2, 1), {"growth/win-rate": 31}, "Feb")
+    tracking = record_snapshot(path, example, dt.date(2027, 3, 1), {"nrr": 104})
     assert [s.date for s in tracking.snapshots] == [dt.date(2027, 2, 1), dt.date(2027, 3, 1)]
     assert set(tracking.snapshots[0].kpis) == {"nrr", "growth/win-rate"}
     assert tracking.snapshots[0].note == "Feb"

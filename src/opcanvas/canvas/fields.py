@@ -82,6 +82,16 @@ _PERCENT_TEXT = {"type": ["string", "number"], "pattern": r"^\s*[\d.,]+\s*%\s*$"
 _MONEY_TEXT = {"type": ["string", "number"], "pattern": r"^\s*[$€£]?\s*[\d.,]+\s*[kKmMbB]?n?\s*$"}
 
 
+def _parse_measure(value: Any) -> float:
+    """A KPI reading in the KPI's own unit: ``104`` or ``"104%"`` for a % KPI, ``"1.2M"``."""
+    text = value.strip() if isinstance(value, str) else ""
+    if text.endswith("%"):
+        return parse_number(text[:-1], minimum=None)
+    if text[:1] in ("$", "€", "£") or text[-1:] in ("k", "K", "M", "B", "n"):
+        return parse_money(text)
+    return parse_number(value, minimum=None)
+
+
 def _parse_driver(value: Any) -> float:
     text = value.strip() if isinstance(value, str) else ""
     if text.endswith("%"):
@@ -125,6 +135,16 @@ Number = Annotated[
     Quantity,
     _reader(lambda v: parse_number(v, minimum=None)),
     WithJsonSchema(_range_schema({"type": "number"}, "a number")),
+]
+Measure = Annotated[
+    Quantity,
+    _reader(_parse_measure),
+    WithJsonSchema(
+        _range_schema(
+            {"type": ["number", "string"]},
+            'a KPI reading in the KPI\'s unit: 104 or "104%" for a % KPI, "1.2M" for money',
+        )
+    ),
 ]
 Driver = Annotated[
     Quantity,

@@ -16,7 +16,16 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, model_validator
 
 from opcanvas.canvas.base import Id, Model
-from opcanvas.canvas.fields import Count, Duration, Money, Number, Percent, Rate, using_calendar
+from opcanvas.canvas.fields import (
+    Count,
+    Duration,
+    Measure,
+    Money,
+    Number,
+    Percent,
+    Rate,
+    using_calendar,
+)
 from opcanvas.canvas.gaps import Gap
 from opcanvas.canvas.plan import Governance, Handoff, RoadmapSettings, Workshop
 from opcanvas.canvas.quantities import Calendar
@@ -125,9 +134,11 @@ class KPI(Model):
     id: Id
     name: str
     unit: str | None = None
-    actual: Number | None = None
-    target: Number | None = None
-    baseline: Number | None = None
+    # Readings are in the KPI's own unit, as read off a dashboard: for unit "%", 104 (or
+    # "104%") is 104 %. Unlike %C&A and drivers, a % KPI is not a fraction.
+    actual: Measure | None = None
+    target: Measure | None = None
+    baseline: Measure | None = None
     direction: Literal["higher", "lower"] | None = Field(None, description="which way is better")
     indicator: Literal["leading", "lagging"] | None = None
     owner: str | None = None

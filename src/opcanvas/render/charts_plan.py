@@ -275,21 +275,20 @@ class KpiBar:
 Status = Literal["on target", "off target", "not judged"]
 
 
-def _display(kpi: KpiBar) -> tuple[float, str]:
-    """How a KPI's numbers print: a ``%`` KPI holds fractions (the canvas convention), shown
-    as percent, and its differences are percentage points."""
-    return (100.0, "pts") if kpi.unit == "%" else (1.0, kpi.unit or "")
+def _difference_unit(kpi: KpiBar) -> str:
+    """A ``%`` KPI holds percent as written on the canvas (104 = 104 %), so differences
+    between its readings are percentage points."""
+    return "pts" if kpi.unit == "%" else kpi.unit or ""
 
 
 def kpi_status(kpi: KpiBar) -> tuple[Status, str]:
     """Whether the actual meets the target, read in the KPI's direction, and how far off it is.
 
-    The distance is the difference in the KPI's unit (percentage points for ``%`` KPIs, whose
-    values are fractions) and, in brackets, relative to the target: |actual − target| ÷ |target|.
+    The distance is the difference in the KPI's unit (percentage points for ``%`` KPIs) and, in brackets, relative to the target: |actual − target| ÷ |target|.
 
     >>> kpi_status(KpiBar("NPS", actual=42, target=40, direction="higher"))
     ('on target', 'higher is better: 2 above target (5.0%)')
-    >>> kpi_status(KpiBar("Win rate", actual=0.30, target=0.35, unit="%", direction="higher"))
+    >>> kpi_status(KpiBar("Win rate", actual=30, target=35, unit="%", direction="higher"))
     ('off target', 'higher is better: 5 pts below target (14.3%)')
     """
     if kpi.actual is None or kpi.target is None:
@@ -298,10 +297,8 @@ def kpi_status(kpi: KpiBar) -> tuple[Status, str]:
         return "not judged", "direction not set (higher or lower is better)"
     met = kpi.actual >= kpi.target if kpi.direction == "higher" else kpi.actual <= kpi.target
     side = "above" if kpi.actual > kpi.target else "below" if kpi.actual < kpi.target else "at"
-    scale, unit = _display(kpi)
-    distance = (
-        f"{abs(kpi.actual - kpi.target) * scale:.3g}{' ' + unit if unit else ''} {side} target"
-    )
+    unit = _difference_unit(kpi)
+    distance = f"{abs(kpi.actual - kpi.target):.3g}{' ' + unit if unit else ''} {side} target"
     if side == "at":
         distance = "at target"
     elif kpi.target != 0:
@@ -313,9 +310,8 @@ ROW_HEIGHT = 22
 
 
 def _kpi_row(kpi: KpiBar, label: str, index: int) -> alt.LayerChart:
-    scale, _ = _display(kpi)
     shown = {
-        name: None if v is None else check_number(v, f"kpis[{index}].{name}", minimum=None) * scale
+        name: None if v is None else check_number(v, f"kpis[{index}].{name}", minimum=None)
         for name, v in (("actual", kpi.actual), ("target", kpi.target), ("baseline", kpi.baseline))
     }
     values = [v for v in shown.values() if v is not None]
@@ -372,7 +368,7 @@ def kpi_chart(
     """One bullet bar per KPI, each on its own scale: the actual as a bar coloured by whether
     it meets the target in the KPI's direction, the target as a black tick, the baseline (when
     given) as a grey band. A KPI without a direction is drawn grey and not judged. A KPI
-    whose unit is ``%`` holds fractions (0.3 = 30 %) and is drawn in percent.
+    whose unit is ``%`` holds percent as written (30 = 30 %).
     """
     check_nonempty(kpis, "KPI")
     labels = unique_labels(kpi.label for kpi in kpis)

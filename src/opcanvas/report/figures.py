@@ -159,7 +159,7 @@ def add_kpi_chart(a: Assessment, figures: FigureSet) -> None:
     is 30 %). The chart reads a ``%`` unit as fractions, so the unit is passed as words.
     """
     bars = [
-        KpiBar(item.name, item.actual, item.target, _unit(item.unit), _direction(a, item.kpi),
+        KpiBar(item.name, item.actual, item.target, item.unit, _direction(a, item.kpi),
                item.baseline)
         for item in a.governance.dashboard
         if item.level != "stream" and item.actual is not None and item.target is not None
@@ -167,10 +167,6 @@ def add_kpi_chart(a: Assessment, figures: FigureSet) -> None:
     if bars:
         _chart(figures, "chart:kpis", "kpis", "CEO and engine KPIs: actual against target",
                lambda: to_svg(kpi_chart(bars)))  # fmt: skip
-
-
-def _unit(unit: str | None) -> str | None:
-    return "percent" if unit == "%" else unit
 
 
 def _direction(a: Assessment, path: str) -> Literal["higher", "lower"] | None:
