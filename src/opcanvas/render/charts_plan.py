@@ -284,7 +284,8 @@ def _difference_unit(kpi: KpiBar) -> str:
 def kpi_status(kpi: KpiBar) -> tuple[Status, str]:
     """Whether the actual meets the target, read in the KPI's direction, and how far off it is.
 
-    The distance is the difference in the KPI's unit (percentage points for ``%`` KPIs) and, in brackets, relative to the target: |actual − target| ÷ |target|.
+    The distance is the difference in the KPI's unit (percentage points for ``%`` KPIs) and,
+    in brackets, relative to the target: |actual − target| ÷ |target|.
 
     >>> kpi_status(KpiBar("NPS", actual=42, target=40, direction="higher"))
     ('on target', 'higher is better: 2 above target (5.0%)')

@@ -5,7 +5,8 @@ Changes apply in order, each to the result of the ones before:
 - ``{step: s, process_time: -80%}`` and ``wait_time``: a relative change scales a range as a
   whole (``x0.2`` of ``[1d, 2d, 4d]`` is ``[0.2d, 0.4d, 0.8d]``), an added amount shifts it;
   an absolute value replaces it.
-- ``{step: s, people: "+1"}``: one more person (quoted: YAML reads a bare +1 as 1); a relative change needs people on the step.
+- ``{step: s, people: "+1"}``: one more person (quoted: YAML reads a bare +1 as 1); a
+  relative change needs people on the step.
 - ``{step: s, complete_accurate: 95%}``, ``{step: s, batch_size: 5}``: new values.
 - ``{remove: s}``: the step disappears; work that reached it goes where it went next (its
   successors inherit its predecessors), rework aimed at it goes to its successor. A decision
