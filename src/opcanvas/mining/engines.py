@@ -59,9 +59,13 @@ class Engine(ABC):
 
     @abstractmethod
     def ordered_concat(
-        self, frame: nw.LazyFrame[Any], by: str, order: str, value: str, sep: str
-    ) -> nw.LazyFrame[Any]:
-        """Per ``by``: ``value`` strings joined by ``sep`` in ``order``, as column ``joined``."""
+        self, frame: nw.LazyFrame[Any], by: str, order: str, value: str, sep: str,
+        bounded: bool = False,
+    ) -> nw.LazyFrame[Any]:  # fmt: skip
+        """Per ``by``: ``value`` strings joined by ``sep`` in ``order``, as column ``joined``.
+
+        ``bounded``: in memory bounded by the engine's sorts (slower; for large logs).
+        """
 
     def collect(self, frame: nw.LazyFrame[Any]) -> pa.Table:
         """The rows of ``frame`` as Arrow (only for small results)."""
@@ -110,12 +114,24 @@ class DuckDBEngine(Engine):
         return nw.from_native(self.con.table(name))
 
     def ordered_concat(
-        self, frame: nw.LazyFrame[Any], by: str, order: str, value: str, sep: str
-    ) -> nw.LazyFrame[Any]:
+        self, frame: nw.LazyFrame[Any], by: str, order: str, value: str, sep: str,
+        bounded: bool = False,
+    ) -> nw.LazyFrame[Any]:  # fmt: skip
         rel = frame.to_native()
         quoted = sep.replace("'", "''")
-        agg = f'"{by}", string_agg("{value}", \'{quoted}\' ORDER BY "{order}") AS joined'
-        return nw.from_native(rel.aggregate(agg, f'"{by}"'))
+        if not bounded:
+            agg = f'"{by}", string_agg("{value}", \'{quoted}\' ORDER BY "{order}") AS joined'
+            return nw.from_native(rel.aggregate(agg, f'"{by}"'))
+        # an ordered aggregate holds every group in memory; a running window spills
+        name = f"opcanvas_concat_{next(_names)}"
+        self.con.register(name, rel)
+        window = f'PARTITION BY "{by}" ORDER BY "{order}"'
+        return nw.from_native(self.con.sql(
+            f'SELECT "{by}", joined FROM (SELECT "{by}", "{order}", '
+            f"string_agg(\"{value}\", '{quoted}') OVER ({window} ROWS BETWEEN UNBOUNDED "
+            f'PRECEDING AND CURRENT ROW) AS joined, count(*) OVER (PARTITION BY "{by}") AS n '
+            f'FROM {name}) WHERE "{order}" = n'
+        ))  # fmt: skip
 
     def close(self) -> None:
         self.con.close()
@@ -154,8 +170,9 @@ class SparkEngine(Engine):
         return nw.from_native(self.spark.table(name))
 
     def ordered_concat(
-        self, frame: nw.LazyFrame[Any], by: str, order: str, value: str, sep: str
-    ) -> nw.LazyFrame[Any]:
+        self, frame: nw.LazyFrame[Any], by: str, order: str, value: str, sep: str,
+        bounded: bool = False,
+    ) -> nw.LazyFrame[Any]:  # fmt: skip
         from pyspark.sql import functions as F  # noqa: N812 - PySpark's own convention
 
         pairs = F.array_sort(F.collect_list(F.struct(F.col(order), F.col(value))))

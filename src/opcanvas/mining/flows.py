@@ -16,7 +16,7 @@ from typing import Any
 import narwhals as nw
 
 from opcanvas.mining.engines import Engine
-from opcanvas.mining.summary import Summary, summary_exprs
+from opcanvas.mining.summary import Summaries, Summary
 
 SEPARATOR = "\x1f"  # the unit separator: never part of an activity name in practice
 COVERAGE_AT = (1, 5, 10, 20, 50)
@@ -55,9 +55,11 @@ class Edge:
                 "duration": self.duration.to_dict()}  # fmt: skip
 
 
-def variants(engine: Engine, instances: nw.LazyFrame[Any], top: int = 20) -> Variants:
+def variants(
+    engine: Engine, instances: nw.LazyFrame[Any], top: int = 20, bounded: bool = False
+) -> Variants:
     """Variants by frequency (ties by sequence), the first ``top`` with their steps."""
-    per_case = engine.ordered_concat(instances, "case", "pos", "step", SEPARATOR)
+    per_case = engine.ordered_concat(instances, "case", "pos", "step", SEPARATOR, bounded)
     counted = engine.rows(per_case.group_by("joined").agg(nw.len().alias("cases")))
     ranked = sorted(((int(r["cases"]), str(r["joined"])) for r in counted),
                     key=lambda cv: (-cv[0], cv[1]))  # fmt: skip
@@ -73,16 +75,20 @@ def variants(engine: Engine, instances: nw.LazyFrame[Any], top: int = 20) -> Var
     return Variants(len(ranked), listed, coverage)
 
 
-def edges(engine: Engine, instances: nw.LazyFrame[Any], only_handoffs: bool = False) -> list[Edge]:
+def edges(
+    summaries: Summaries, instances: nw.LazyFrame[Any], only_handoffs: bool = False
+) -> list[Edge]:
     """Directly-follows edges between steps (activities when no mapping merges them)."""
     frame = instances.filter(~nw.col("prev_step").is_null())
     if only_handoffs:
         frame = frame.filter(nw.col("handoff"))
-    rows = engine.rows(
-        frame.group_by("prev_step", "step").agg(nw.len().alias("n"), *summary_exprs("df_time", "d"))
+    grouped = frame.group_by("prev_step", "step").agg(
+        nw.len().alias("n"), *summaries.exprs("df_time", "d")
     )
+    rows = {(r["prev_step"], r["step"]): r for r in summaries.engine.rows(grouped)}
+    summaries.complete(rows, frame, ["prev_step", "step"], "df_time", "d")
     found = [
         Edge(str(r["prev_step"]), str(r["step"]), int(r["n"]), Summary.from_row(r, "d"))
-        for r in rows
+        for r in rows.values()
     ]
     return sorted(found, key=lambda e: (-e.count, e.source, e.target))

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import narwhals as nw
 
@@ -22,10 +22,12 @@ from opcanvas.mining.flows import Edge, Variants, edges, variants
 from opcanvas.mining.instances import InstanceCounts, build_instances
 from opcanvas.mining.steps import StepStats, step_stats
 from opcanvas.mining.stream import StreamStats, per_case, stream_stats
-from opcanvas.mining.summary import STATISTICS
+from opcanvas.mining.summary import STATISTICS, Summaries
 from opcanvas.mining.timebasis import WEEK_US, TimeBasis
 
 STAGES = ("instances", "steps", "stream", "variants", "edges")
+WINDOWED_ABOVE = 20_000_000
+"""Instances above which quantiles come from ranks (bounded memory) rather than aggregates."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class MiningSettings:
     top_variants: int = 20
     memory_limit: str | None = None
     temp_dir: str | None = None
+    quantiles: Literal["auto", "aggregate", "window"] = "auto"
 
     def __post_init__(self) -> None:
         if self.statistic not in STATISTICS:
@@ -47,7 +50,8 @@ class MiningSettings:
 
     def to_dict(self) -> dict[str, Any]:
         return {"time_basis": self.basis.to_dict(), "statistic": self.statistic,
-                "engine": self.engine, "top_variants": self.top_variants}  # fmt: skip
+                "engine": self.engine, "top_variants": self.top_variants,
+                "quantiles": self.quantiles}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -145,15 +149,19 @@ def _mine(
     weeks = (last - first) / WEEK_US
     mapping = _mapping(steps, engine, instances)
     available = counts.service_time_available
+    windowed = settings.quantiles == "window" or (
+        settings.quantiles == "auto" and counts.instances > WINDOWED_ABOVE
+    )
+    summaries = Summaries(engine, windowed)
     stage(1)
-    per_step = step_stats(engine, instances, mapping, cases, weeks, available)
+    per_step = step_stats(summaries, instances, mapping, cases, weeks, available)
     stage(2)
-    stream = stream_stats(engine, case_table, available)
+    stream = stream_stats(summaries, case_table, available)
     stage(3)
-    found = variants(engine, instances, settings.top_variants)
+    found = variants(engine, instances, settings.top_variants, bounded=windowed)
     stage(4)
-    flow = edges(engine, instances)
-    passes = edges(engine, instances, only_handoffs=True)
+    flow = edges(summaries, instances)
+    passes = edges(summaries, instances, only_handoffs=True)
     if progress:
         progress("mining: done", 1.0)
     notes = notes + counts.notes() + log.quality.notes()

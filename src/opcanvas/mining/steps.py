@@ -29,8 +29,7 @@ from typing import Any
 
 import narwhals as nw
 
-from opcanvas.mining.engines import Engine
-from opcanvas.mining.summary import Summary, summary_exprs
+from opcanvas.mining.summary import Summaries, Summary
 
 
 @dataclass(frozen=True)
@@ -83,7 +82,7 @@ def _flag(column: str) -> nw.Expr:
 
 
 def step_stats(
-    engine: Engine,
+    summaries: Summaries,
     instances: nw.LazyFrame[Any],
     activities: dict[str, tuple[str, ...]],
     total_cases: int,
@@ -91,32 +90,24 @@ def step_stats(
     service_available: bool,
 ) -> list[StepStats]:
     """One :class:`StepStats` per step in ``instances``, by typical position in the case."""
+    engine = summaries.engine
     if service_available:  # the directly-follows time of a step is its lead time otherwise
         lead = nw.col("wait").fill_null(0) + nw.col("service")
-        durations = [
-            *summary_exprs("service", "service"),
-            *summary_exprs("wait", "wait"),
-            *summary_exprs("step_lead", "lead"),
-        ]
+        measures = {"service": "service", "wait": "wait", "lead": "step_lead"}
     else:
         lead = nw.col("df_time")
-        durations = summary_exprs("df_time", "df")
-    main = (
-        instances.with_columns(step_lead=lead)
-        .group_by("step")
-        .agg(
-            nw.len().alias("executions"),
-            *durations,
-            _flag("handoff").sum().alias("handoffs"),
-            _flag("lane_change").sum().alias("lanes"),
-            nw.col("pos").mean().alias("position"),
-        )
+        measures = {"df": "df_time"}
+    durations = [e for prefix, col in measures.items() for e in summaries.exprs(col, prefix)]
+    with_lead = instances.with_columns(step_lead=lead)
+    main = with_lead.group_by("step").agg(
+        nw.len().alias("executions"),
+        *durations,
+        _flag("handoff").sum().alias("handoffs"),
+        _flag("lane_change").sum().alias("lanes"),
+        nw.col("pos").mean().alias("position"),
     )
-    delays = (
-        instances.filter(nw.col("handoff"))
-        .group_by("step")
-        .agg(*summary_exprs("df_time", "handoff"))
-    )
+    handoffs = instances.filter(nw.col("handoff"))
+    delays = handoffs.group_by("step").agg(*summaries.exprs("df_time", "handoff"))
     # per case, step and resource, then per case and step: executions, executions by known
     # resources, distinct known resources (hash aggregations: no distinct counting)
     per_resource = instances.group_by("case", "step", "resource").agg(nw.len().alias("k"))
@@ -138,7 +129,10 @@ def step_stats(
         )
     )
     rows = {r["step"]: r for r in engine.rows(main)}
+    for prefix, column in measures.items():
+        summaries.complete(rows, with_lead, ["step"], column, prefix)
     delay_rows = {r["step"]: r for r in engine.rows(delays)}
+    summaries.complete(delay_rows, handoffs, ["step"], "df_time", "handoff")
     for r in engine.rows(repeats):
         rows[r["step"]].update({k: r[k] for k in ("cases", "once", "rework", "same", "other")})
     return [

@@ -24,7 +24,7 @@ from typing import Any
 import narwhals as nw
 
 from opcanvas.mining.engines import Engine
-from opcanvas.mining.summary import Summary, summary_exprs
+from opcanvas.mining.summary import Summaries, Summary
 from opcanvas.mining.timebasis import DAY_US, MINUTE_US, WEEK_US
 
 
@@ -107,20 +107,24 @@ def per_case(instances: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
     )  # fmt: skip
 
 
-def stream_stats(engine: Engine, cases: nw.LazyFrame[Any], service_available: bool) -> StreamStats:
+def stream_stats(
+    summaries: Summaries, cases: nw.LazyFrame[Any], service_available: bool
+) -> StreamStats:
     """Stream metrics from the per-case table (:func:`per_case`, materialised)."""
+    engine = summaries.engine
     ratio = nw.when(nw.col("lead") > 0).then(
         nw.col("active").cast(nw.Float64) / nw.col("lead").cast(nw.Float64)
     ).otherwise(nw.lit(None, nw.Float64()))  # fmt: skip
+    whole = cases.with_columns(_all=nw.lit(1), fe=ratio)
     row = engine.rows(
-        cases.select(
+        whole.group_by("_all").agg(
             nw.len().alias("cases"),
             nw.col("n").sum().alias("instances"),
-            *summary_exprs("lead", "lead"),
-            *summary_exprs("active", "active"),
+            *summaries.exprs("lead", "lead"),
+            *summaries.exprs("active", "active"),
+            *summaries.exprs("fe", "fe"),
             nw.col("active").cast(nw.Float64).sum().alias("active_sum"),
             nw.col("lead").cast(nw.Float64).sum().alias("lead_sum"),
-            ratio.median().alias("fe_median"),
             nw.col("real_lead").cast(nw.Float64).mean().alias("real_lead_mean"),
             nw.col("real_first").min().alias("first_start"),
             nw.col("real_first").max().alias("last_start"),
@@ -128,6 +132,9 @@ def stream_stats(engine: Engine, cases: nw.LazyFrame[Any], service_available: bo
             nw.col("real_last").max().alias("last_end"),
         )
     )[0]
+    found = {1: row}
+    for column in ("lead", "active", "fe"):
+        summaries.complete(found, whole, ["_all"], column, column)
     n = int(row["cases"])
     lead_sum = float(row["lead_sum"] or 0.0)
     efficiency = float(row["active_sum"]) / lead_sum if service_available and lead_sum else None
@@ -141,13 +148,13 @@ def stream_stats(engine: Engine, cases: nw.LazyFrame[Any], service_available: bo
         flow_efficiency=efficiency,
         flow_efficiency_median=(
             float(row["fe_median"])
-            if service_available and row["fe_median"] is not None else None
+            if service_available and row.get("fe_median") is not None else None
         ),
         arrival_per_week=_rate(n, int(row["first_start"]), int(row["last_start"])),
         throughput_per_week=_rate(n, int(row["first_end"]), int(row["last_end"])),
         wip=wip,
         littles_law=_littles(wip, n, float(row["real_lead_mean"]), window),
-        trend=_trend(engine, cases),
+        trend=_trend(summaries, cases),
     )  # fmt: skip
 
 
@@ -194,16 +201,12 @@ def _littles(
     return LittlesLaw(mean_wip, per_day, lead_days, predicted, diff)
 
 
-def _trend(engine: Engine, cases: nw.LazyFrame[Any]) -> list[MonthTrend]:
-    rows = engine.rows(
-        cases.group_by("month").agg(
-            nw.len().alias("cases"),
-            nw.col("lead").mean().alias("mean"),
-            nw.col("lead").median().alias("median"),
-        )
-    )
+def _trend(summaries: Summaries, cases: nw.LazyFrame[Any]) -> list[MonthTrend]:
+    grouped = cases.group_by("month").agg(nw.len().alias("cases"), *summaries.exprs("lead", "l"))
+    rows = {r["month"]: r for r in summaries.engine.rows(grouped)}
+    summaries.complete(rows, cases, ["month"], "lead", "l")
     return [
-        MonthTrend(f"{int(r['month']) // 100:04d}-{int(r['month']) % 100:02d}", int(r["cases"]),
-                   float(r["mean"]) / MINUTE_US, float(r["median"]) / MINUTE_US)
-        for r in sorted(rows, key=lambda r: int(r["month"]))
+        MonthTrend(f"{int(m) // 100:04d}-{int(m) % 100:02d}", int(r["cases"]),
+                   float(r["l_mean"]) / MINUTE_US, float(r["l_median"]) / MINUTE_US)
+        for m, r in sorted(rows.items(), key=lambda mr: int(mr[0]))
     ]  # fmt: skip
