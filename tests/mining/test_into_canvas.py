@@ -7,7 +7,7 @@ import pytest
 from opcanvas.canvas import parse_canvas
 from opcanvas.errors import EventLogError
 from opcanvas.mining import EventLog, apply_measured, mine_stream
-from opcanvas.mining.into_canvas import human_duration, human_percent, human_rate
+from opcanvas.mining.measured import human_duration, human_percent, human_rate
 
 CANVAS = """
 organization: Acme

@@ -23,17 +23,12 @@ from opcanvas.canvas.io import load_canvas
 from opcanvas.cli.app import JsonOption, app, console, err_console, print_json
 from opcanvas.errors import EventLogError
 from opcanvas.mining.columns import ColumnMap
+from opcanvas.mining.compare import describe_value
 from opcanvas.mining.discover import Discovery, discover
 from opcanvas.mining.eventlog import Progress as ProgressCallback
 from opcanvas.mining.eventlog import ReadOptions
-from opcanvas.mining.into_canvas import (
-    MineReport,
-    describe_value,
-    human_duration,
-    human_percent,
-    human_rate,
-    mine_into_canvas,
-)
+from opcanvas.mining.into_canvas import MineReport, mine_into_canvas
+from opcanvas.mining.measured import human_duration, human_percent, human_rate
 from opcanvas.mining.mine import MiningResult, MiningSettings
 from opcanvas.mining.readers import read_log
 from opcanvas.mining.summary import Summary
@@ -106,6 +101,9 @@ def mine(
     max_decompressed_bytes: Annotated[
         int, typer.Option(help="Refuse compressed files that expand beyond this.")
     ] = 8 * 1024**3,
+    memory_limit: Annotated[
+        str | None, typer.Option(help='Bound DuckDB\'s memory, e.g. "4GB" (it spills to disk).')
+    ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Measure and compare, but do not write.")
     ] = False,
@@ -122,6 +120,7 @@ def mine(
     options = ReadOptions(
         columns=columns, timestamp_format=timestamp_format, timezone=timezone,
         object_type=object_type, max_decompressed_bytes=max_decompressed_bytes,
+        memory_limit=memory_limit,
     )  # fmt: skip
     if discover_log is not None:
         _discover(discover_log, options, min_reach, stream, engine, json_output)
@@ -150,7 +149,9 @@ def _discover(
 ) -> None:  # fmt: skip
     with _progress(json_output) as progress:
         log = read_log(path, options=options, progress=progress)
-        found = discover(log, min_reach, MiningSettings(engine=engine))
+        found = discover(
+            log, min_reach, MiningSettings(engine=engine, memory_limit=options.memory_limit)
+        )
     if json_output:
         print_json(found.to_dict())
         return

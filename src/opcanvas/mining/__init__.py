@@ -17,18 +17,13 @@ The public API:
 """
 
 from opcanvas.mining.columns import ColumnMap
+from opcanvas.mining.compare import Comparison
 from opcanvas.mining.discover import Discovery, discover
 from opcanvas.mining.engines import ENGINES, DuckDBEngine, Engine, SparkEngine, spark_session
 from opcanvas.mining.eventlog import EventLog, ReadOptions
-from opcanvas.mining.into_canvas import (
-    Comparison,
-    MineReport,
-    apply_measured,
-    measured_values,
-    mine_into_canvas,
-    mine_stream,
-)
+from opcanvas.mining.into_canvas import MineReport, mine_into_canvas, mine_stream
 from opcanvas.mining.mapping import StreamMapping, load_mapping, stream_mapping
+from opcanvas.mining.measured import apply_measured, measured_values
 from opcanvas.mining.mine import MiningResult, MiningSettings, mine
 from opcanvas.mining.quality import DataQuality
 from opcanvas.mining.readers import read_log
