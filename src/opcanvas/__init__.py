@@ -1,12 +1,22 @@
 """opcanvas: value stream mapping and operational transformation, from event data to roadmap.
 
+The library in a few calls — load a canvas, assess it, write the deliverables:
+
 >>> import opcanvas
 >>> canvas = opcanvas.parse_canvas("organization: Acme")
 >>> canvas.organization
 'Acme'
+
+``assess(canvas)`` computes everything derived (flow metrics, gap values, priorities, roadmap,
+governance, dependencies, KPI lineage); ``write_report`` turns its result into the five
+deliverables. The heavier names load on first use, so ``import opcanvas`` stays quick.
 """
 
+from __future__ import annotations
+
+import importlib
 from importlib.metadata import version
+from typing import TYPE_CHECKING, Any
 
 from opcanvas.canvas import Calendar, Canvas, Range, load_canvas, parse_canvas, update_canvas
 from opcanvas.errors import (
@@ -20,9 +30,36 @@ from opcanvas.errors import (
     SimulationError,
 )
 
+if TYPE_CHECKING:
+    from opcanvas.assess import Assessment, assess
+    from opcanvas.flow import analyze_canvas, analyze_stream
+    from opcanvas.mining import mine, mine_into_canvas, read_log
+    from opcanvas.report import build_report, write_report
+    from opcanvas.roadmap import plan_roadmap
+    from opcanvas.simulate import event_log, simulate
+    from opcanvas.value import prioritize, quantify
+
 __version__ = version("opcanvas")
 
+_LAZY = {
+    "Assessment": "opcanvas.assess",
+    "assess": "opcanvas.assess",
+    "analyze_canvas": "opcanvas.flow",
+    "analyze_stream": "opcanvas.flow",
+    "read_log": "opcanvas.mining",
+    "mine": "opcanvas.mining",
+    "mine_into_canvas": "opcanvas.mining",
+    "simulate": "opcanvas.simulate",
+    "event_log": "opcanvas.simulate",
+    "quantify": "opcanvas.value",
+    "prioritize": "opcanvas.value",
+    "plan_roadmap": "opcanvas.roadmap",
+    "build_report": "opcanvas.report",
+    "write_report": "opcanvas.report",
+}
+
 __all__ = [
+    "Assessment",
     "Calendar",
     "Canvas",
     "CanvasError",
@@ -35,7 +72,27 @@ __all__ = [
     "ReportError",
     "SimulationError",
     "__version__",
+    "analyze_canvas",
+    "analyze_stream",
+    "assess",
+    "build_report",
+    "event_log",
     "load_canvas",
+    "mine",
+    "mine_into_canvas",
     "parse_canvas",
+    "plan_roadmap",
+    "prioritize",
+    "quantify",
+    "read_log",
+    "simulate",
     "update_canvas",
+    "write_report",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'opcanvas' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
