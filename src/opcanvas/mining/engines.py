@@ -11,7 +11,8 @@ tables on DuckDB (ibis#12124), and its Polars backend cannot translate ``lag().o
 The layer is :class:`Engine`: it turns canonical events into a Narwhals ``LazyFrame``,
 materialises intermediate frames (a DuckDB temporary table, a cached Spark view), and collects
 small results as Arrow. One operation Narwhals lacks, an ordered string aggregation (for
-variants), is the only engine-specific code: :meth:`Engine.ordered_concat`.
+variants), is the only engine-specific code: :meth:`Engine.ordered_concat`, and on DuckDB for
+large logs a spillable variant key (:meth:`Engine.sequence_keys`).
 
 Times are ``int64`` microseconds, so both engines compute identical durations; means and
 quantiles agree to the last bits of a double (the suite compares at 1e-12 relative).
@@ -59,13 +60,18 @@ class Engine(ABC):
 
     @abstractmethod
     def ordered_concat(
-        self, frame: nw.LazyFrame[Any], by: str, order: str, value: str, sep: str,
-        bounded: bool = False,
-    ) -> nw.LazyFrame[Any]:  # fmt: skip
-        """Per ``by``: ``value`` strings joined by ``sep`` in ``order``, as column ``joined``.
+        self, frame: nw.LazyFrame[Any], by: str, order: str, value: str, sep: str
+    ) -> nw.LazyFrame[Any]:
+        """Per ``by``: ``value`` strings joined by ``sep`` in ``order``, as column ``joined``."""
 
-        ``bounded``: in memory bounded by the engine's sorts (slower; for large logs).
-        """
+    def sequence_keys(
+        self, frame: nw.LazyFrame[Any], by: str, order: str, value: str, sep: str,
+        bounded: bool,
+    ) -> tuple[nw.LazyFrame[Any], bool]:  # fmt: skip
+        """Per ``by`` a ``key`` equal for equal sequences, and whether it is the joined
+        sequence itself (else a hash: look the sequence up from an example)."""
+        joined = self.ordered_concat(frame, by, order, value, sep)
+        return joined.rename({"joined": "key"}), True
 
     def collect(self, frame: nw.LazyFrame[Any]) -> pa.Table:
         """The rows of ``frame`` as Arrow (only for small results)."""
@@ -114,24 +120,24 @@ class DuckDBEngine(Engine):
         return nw.from_native(self.con.table(name))
 
     def ordered_concat(
-        self, frame: nw.LazyFrame[Any], by: str, order: str, value: str, sep: str,
-        bounded: bool = False,
-    ) -> nw.LazyFrame[Any]:  # fmt: skip
+        self, frame: nw.LazyFrame[Any], by: str, order: str, value: str, sep: str
+    ) -> nw.LazyFrame[Any]:
         rel = frame.to_native()
         quoted = sep.replace("'", "''")
+        agg = f'"{by}", string_agg("{value}", \'{quoted}\' ORDER BY "{order}") AS joined'
+        return nw.from_native(rel.aggregate(agg, f'"{by}"'))
+
+    def sequence_keys(
+        self, frame: nw.LazyFrame[Any], by: str, order: str, value: str, sep: str,
+        bounded: bool,
+    ) -> tuple[nw.LazyFrame[Any], bool]:  # fmt: skip
         if not bounded:
-            agg = f'"{by}", string_agg("{value}", \'{quoted}\' ORDER BY "{order}") AS joined'
-            return nw.from_native(rel.aggregate(agg, f'"{by}"'))
-        # an ordered aggregate holds every group in memory; a running window spills
-        name = f"opcanvas_concat_{next(_names)}"
-        self.con.register(name, rel)
-        window = f'PARTITION BY "{by}" ORDER BY "{order}"'
-        return nw.from_native(self.con.sql(
-            f'SELECT "{by}", joined FROM (SELECT "{by}", "{order}", '
-            f"string_agg(\"{value}\", '{quoted}') OVER ({window} ROWS BETWEEN UNBOUNDED "
-            f'PRECEDING AND CURRENT ROW) AS joined, count(*) OVER (PARTITION BY "{by}") AS n '
-            f'FROM {name}) WHERE "{order}" = n'
-        ))  # fmt: skip
+            return super().sequence_keys(frame, by, order, value, sep, bounded)
+        # an ordered string aggregate holds every group in memory; a sum of 64-bit hashes of
+        # (value, position) is a plain aggregate that spills (collision odds ~ variants²/2⁶⁴)
+        rel = frame.to_native()
+        agg = f'"{by}", CAST(sum(CAST(hash("{value}", "{order}") AS HUGEINT)) AS VARCHAR) AS key'
+        return nw.from_native(rel.aggregate(agg, f'"{by}"')), False
 
     def close(self) -> None:
         self.con.close()
@@ -170,9 +176,8 @@ class SparkEngine(Engine):
         return nw.from_native(self.spark.table(name))
 
     def ordered_concat(
-        self, frame: nw.LazyFrame[Any], by: str, order: str, value: str, sep: str,
-        bounded: bool = False,
-    ) -> nw.LazyFrame[Any]:  # fmt: skip
+        self, frame: nw.LazyFrame[Any], by: str, order: str, value: str, sep: str
+    ) -> nw.LazyFrame[Any]:
         from pyspark.sql import functions as F  # noqa: N812 - PySpark's own convention
 
         pairs = F.array_sort(F.collect_list(F.struct(F.col(order), F.col(value))))

@@ -59,20 +59,43 @@ def variants(
     engine: Engine, instances: nw.LazyFrame[Any], top: int = 20, bounded: bool = False
 ) -> Variants:
     """Variants by frequency (ties by sequence), the first ``top`` with their steps."""
-    per_case = engine.ordered_concat(instances, "case", "pos", "step", SEPARATOR, bounded)
-    counted = engine.rows(per_case.group_by("joined").agg(nw.len().alias("cases")))
-    ranked = sorted(((int(r["cases"]), str(r["joined"])) for r in counted),
-                    key=lambda cv: (-cv[0], cv[1]))  # fmt: skip
-    total = sum(c for c, _ in ranked)
-    listed = [Variant(tuple(v.split(SEPARATOR)), c, c / total) for c, v in ranked[:top]]
+    keyed, exact = engine.sequence_keys(instances, "case", "pos", "step", SEPARATOR, bounded)
+    counted = engine.rows(
+        keyed.group_by("key").agg(nw.len().alias("cases"), nw.col("case").min().alias("case"))
+    )
+    counts = sorted((int(r["cases"]) for r in counted), reverse=True)
+    cutoff = counts[min(top, len(counts)) - 1] if counts else 0
+    candidates = [r for r in counted if int(r["cases"]) >= cutoff]
+    if exact:
+        sequences = {str(r["key"]): tuple(str(r["key"]).split(SEPARATOR)) for r in candidates}
+    else:
+        sequences = _sequences(engine, instances, candidates)
+    ranked = sorted(((int(r["cases"]), sequences[str(r["key"])]) for r in candidates),
+                    key=lambda cv: (-cv[0], SEPARATOR.join(cv[1])))  # fmt: skip
+    total = sum(counts)
+    listed = [Variant(steps, c, c / total) for c, steps in ranked[:top]]
     coverage, running = {}, 0
-    for rank, (cases, _) in enumerate(ranked, start=1):
+    for rank, cases in enumerate(counts, start=1):
         running += cases
         if rank in COVERAGE_AT:
             coverage[rank] = running / total
     for k in COVERAGE_AT:
         coverage.setdefault(k, 1.0 if total else 0.0)
-    return Variants(len(ranked), listed, coverage)
+    return Variants(len(counts), listed, coverage)
+
+
+def _sequences(
+    engine: Engine, instances: nw.LazyFrame[Any], keyed: list[dict[str, Any]]
+) -> dict[str, tuple[str, ...]]:
+    """The step sequence of each variant key, read from one example case of it."""
+    example = {str(r["case"]): str(r["key"]) for r in keyed}
+    rows = engine.rows(
+        instances.filter(nw.col("case").is_in(sorted(example))).select("case", "pos", "step")
+    )
+    steps: dict[str, list[tuple[int, str]]] = {}
+    for row in rows:
+        steps.setdefault(str(row["case"]), []).append((int(row["pos"]), str(row["step"])))
+    return {example[c]: tuple(s for _, s in sorted(found)) for c, found in steps.items()}
 
 
 def edges(

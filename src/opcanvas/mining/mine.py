@@ -147,7 +147,7 @@ def _mine(
     )[0]
     first, last, cases = int(window["first"]), int(window["last"]), int(window["cases"])
     weeks = (last - first) / WEEK_US
-    mapping = _mapping(steps, engine, instances)
+    mapping = {step: tuple(names) for step, names in (steps or {}).items()}
     available = counts.service_time_available
     windowed = settings.quantiles == "window" or (
         settings.quantiles == "auto" and counts.instances > WINDOWED_ABOVE
@@ -155,6 +155,8 @@ def _mine(
     summaries = Summaries(engine, windowed)
     stage(1)
     per_step = step_stats(summaries, instances, mapping, cases, weeks, available)
+    if steps is None:  # every activity its own step
+        mapping = {s.step: s.activities for s in per_step}
     stage(2)
     stream = stream_stats(summaries, case_table, available)
     stage(3)
@@ -199,15 +201,6 @@ def _lookup(
 def _activities(engine: Engine, log: EventLog) -> list[str]:
     rows = engine.rows(engine.events(log).select("activity").unique())
     return sorted(str(r["activity"]) for r in rows)
-
-
-def _mapping(
-    steps: dict[str, list[str]] | None, engine: Engine, instances: nw.LazyFrame[Any]
-) -> dict[str, tuple[str, ...]]:
-    if steps is not None:
-        return {step: tuple(names) for step, names in steps.items()}
-    rows = engine.rows(instances.select("step").unique())
-    return {str(r["step"]): (str(r["step"]),) for r in rows}
 
 
 def _nothing_mapped(steps: dict[str, list[str]] | None, log: EventLog) -> str:

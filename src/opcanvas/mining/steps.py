@@ -110,23 +110,24 @@ def step_stats(
     delays = handoffs.group_by("step").agg(*summaries.exprs("df_time", "handoff"))
     # per case, step and resource, then per case and step: executions, executions by known
     # resources, distinct known resources (hash aggregations: no distinct counting)
+    # (large logs: each level materialised, so no two big hash tables are held at once)
     per_resource = instances.group_by("case", "step", "resource").agg(nw.len().alias("k"))
+    if summaries.windowed:
+        per_resource = engine.materialize(per_resource)
     known = ~nw.col("resource").is_null()
-    repeats = (
-        per_resource.group_by("case", "step")
-        .agg(
-            nw.col("k").sum().alias("n"),
-            nw.when(known).then(nw.col("k")).otherwise(nw.lit(0)).sum().alias("known"),
-            known.cast(nw.Int64).sum().alias("people"),
-        )
-        .group_by("step")
-        .agg(
-            nw.len().alias("cases"),
-            (nw.col("n") == 1).cast(nw.Int64).sum().alias("once"),
-            (nw.col("n") - 1).sum().alias("rework"),
-            (nw.col("known") - nw.col("people")).sum().alias("same"),
-            nw.max_horizontal(nw.col("people") - 1, nw.lit(0)).sum().alias("other"),
-        )
+    per_pair = per_resource.group_by("case", "step").agg(
+        nw.col("k").sum().alias("n"),
+        nw.when(known).then(nw.col("k")).otherwise(nw.lit(0)).sum().alias("known"),
+        known.cast(nw.Int64).sum().alias("people"),
+    )
+    if summaries.windowed:
+        per_pair = engine.materialize(per_pair)
+    repeats = per_pair.group_by("step").agg(
+        nw.len().alias("cases"),
+        (nw.col("n") == 1).cast(nw.Int64).sum().alias("once"),
+        (nw.col("n") - 1).sum().alias("rework"),
+        (nw.col("known") - nw.col("people")).sum().alias("same"),
+        nw.max_horizontal(nw.col("people") - 1, nw.lit(0)).sum().alias("other"),
     )
     rows = {r["step"]: r for r in engine.rows(main)}
     for prefix, column in measures.items():
