@@ -255,3 +255,16 @@ def test_unknown_stream_and_step_in_the_mapping(
     )
     assert code == 2 and "m.yaml:3" in err and "stepz" in err
     assert canvas.read_text(encoding="utf-8") == CANVAS
+
+
+def test_format_and_csv_dialect_options(
+    files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    canvas, _ = files
+    log = tmp_path / "export.dat"  # a name that says nothing about the format
+    log.write_text(LOG.replace(",", "|"), encoding="latin-1")
+    args = ["mine", str(canvas), str(log), "-s", "growth/sales", "--format", "csv",
+            "--csv-delimiter", "|", "--csv-encoding", "latin-1", "--dry-run", *COLUMNS]  # fmt: skip
+    code, out, err = run(args, capsys)
+    assert code == 0, err
+    assert "5 events, 2 cases" in out

@@ -95,6 +95,13 @@ def mine(
     timezone: Annotated[
         str, typer.Option(help="Zone of timestamps written without an offset.")
     ] = "UTC",
+    log_format: Annotated[
+        str | None,
+        typer.Option("--format", help="xes, csv, parquet, ocel-json, ocel-xml or ocel-sqlite."),
+    ] = None,
+    csv_delimiter: Annotated[str | None, typer.Option(help="CSV: the delimiter.")] = None,
+    csv_quote: Annotated[str | None, typer.Option(help="CSV: the quote character.")] = None,
+    csv_encoding: Annotated[str | None, typer.Option(help="CSV: the encoding.")] = None,
     object_type: Annotated[
         str | None, typer.Option(help="OCEL: the object type that becomes the case.")
     ] = None,
@@ -120,7 +127,8 @@ def mine(
     options = ReadOptions(
         columns=columns, timestamp_format=timestamp_format, timezone=timezone,
         object_type=object_type, max_decompressed_bytes=max_decompressed_bytes,
-        memory_limit=memory_limit,
+        memory_limit=memory_limit, format=log_format, csv_delimiter=csv_delimiter,
+        csv_quote=csv_quote, csv_encoding=csv_encoding,
     )  # fmt: skip
     if discover_log is not None:
         _discover(discover_log, options, min_reach, stream, engine, json_output)

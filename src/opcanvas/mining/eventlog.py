@@ -60,6 +60,7 @@ class ReadOptions:
     csv_delimiter: str | None = None
     csv_quote: str | None = None
     csv_encoding: str | None = None
+    format: str | None = None
 
 
 @dataclass(frozen=True)

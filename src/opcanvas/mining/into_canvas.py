@@ -135,7 +135,8 @@ def _read(
     explicit = (columns or ColumnMap()).explicit()
     return read_log(
         source, columns=ColumnMap.from_dict({**spec.columns.explicit(), **explicit}),
-        format=spec.format, timestamp_format=options.timestamp_format or spec.timestamp_format,
+        format=options.format or spec.format,
+        timestamp_format=options.timestamp_format or spec.timestamp_format,
         timezone=options.timezone if options.timezone != "UTC" else spec.timezone,
         object_type=options.object_type or spec.object_type, options=options, progress=progress,
     )  # fmt: skip

@@ -92,7 +92,7 @@ def read_log(
         object_type=object_type or opts.object_type,
     )
     if isinstance(source, str | Path):
-        return _read_file(Path(source), format, opts, progress)
+        return _read_file(Path(source), format or opts.format, opts, progress)
     return _read_frame(source, opts, progress)
 
 
