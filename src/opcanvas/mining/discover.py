@@ -104,7 +104,11 @@ def slug(text: str) -> str:
 def discover(
     log: EventLog, min_reach: float = 0.05, settings: MiningSettings | None = None
 ) -> Discovery:
-    """Propose steps from ``log``: activities by typical position, the rarer ones left out."""
+    """Propose steps from ``log``: activities by typical position, the rarer ones left out.
+
+    >>> found = discover(read_log("tickets.xes.gz"), min_reach=0.1)  # doctest: +SKIP
+    >>> print(found.yaml("retention/support"))  # doctest: +SKIP
+    """
     result = mine(log, None, settings)
     kept: list[StepStats] = [s for s in result.steps if s.reach >= min_reach]
     left = [s.step for s in result.steps if s.reach < min_reach]

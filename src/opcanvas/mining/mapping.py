@@ -102,7 +102,13 @@ class StreamMapping:
 
 
 def load_mapping(path: str | Path) -> MappingFile:
-    """Read and validate a mapping file; problems name their line and key."""
+    """Read and validate a mapping file; problems name their line and key.
+
+    >>> parsed = load_mapping("mining.yaml")  # doctest: +SKIP
+    >>> spec = stream_mapping(parsed, "growth/mql-to-close", None)  # doctest: +SKIP
+    >>> spec.steps  # doctest: +SKIP
+    {'qualify': ['Lead qualified'], 'proposal': ['Build proposal', 'Send proposal']}
+    """
     path = Path(path)
     try:
         doc = YAML(typ="rt").load(path.read_text(encoding="utf-8"))

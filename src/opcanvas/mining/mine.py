@@ -108,6 +108,11 @@ def mine(
 
     Pass an ``engine`` to reuse one (a Spark session is slow to start); otherwise one is
     made from ``settings.engine`` and closed afterwards.
+
+    >>> result = mine(log, {"intake": ["Register", "Check"]},
+    ...               MiningSettings(basis=TimeBasis.working(), statistic="p85"))  # doctest: +SKIP
+    >>> result.step("intake").service.p85  # minutes  # doctest: +SKIP
+    42.5
     """
     settings = settings or MiningSettings()
     own = engine is None
