@@ -168,3 +168,7 @@ def replicated_bpic(path: Path, copies: int = 5) -> Path:
     pq.write_table(pa.Table.from_pandas(pd.concat(parts, ignore_index=True),
                                         preserve_index=False), path)  # fmt: skip
     return path
+
+
+if __name__ == "__main__":
+    sys.stdout.write("helpers for mining_xes_import.py and mining_metrics.py; nothing to run\n")

@@ -126,6 +126,9 @@ MODES = {"xes-opcanvas": xes_opcanvas, "xes-pm4py": xes_pm4py, "mine-opcanvas": 
          "mine-pm4py": mine_pm4py}  # fmt: skip
 
 if __name__ == "__main__":
+    if len(sys.argv) < 3 or sys.argv[1] not in MODES:  # run_all.py runs every script bare
+        sys.stdout.write(__doc__ or "")
+        sys.exit(0)
     mode, *rest = sys.argv[1:]
     try:
         summary = MODES[mode](*rest)
