@@ -60,6 +60,25 @@ def test_step_metrics_by_hand(
     assert stats.handoffs == handoffs
 
 
+@pytest.mark.parametrize(
+    ("step", "opens", "observable", "lead"),
+    [
+        # A opens both cases: only c1's repeat [120,150] (wait 0 + 30) has a wait and a lead
+        ("A", 2, False, (30.0, 1)),
+        # B: 30+30, 30+45, 15+30 · C: 0+45 (it overlaps A), 30+60
+        ("B", 0, True, (60.0, 3)),
+        ("C", 0, True, (67.5, 2)),
+    ],
+)
+def test_step_lead_is_wait_plus_service_where_the_wait_is_in_the_log(
+    two_cases: EventLog, step: str, opens: int, observable: bool, lead: tuple[float, int]
+) -> None:
+    stats = mine(two_cases).step(step)
+    assert (stats.opens_case, stats.wait_observable) == (opens, observable)
+    assert (stats.lead.mean, stats.lead.count) == lead
+    assert stats.wait is not None and stats.wait.count == stats.lead.count
+
+
 def test_edges_variants_and_handoff_pairs(two_cases: EventLog) -> None:
     result = mine(two_cases)
     edges = {(e.source, e.target): (e.count, e.duration.mean) for e in result.edges}

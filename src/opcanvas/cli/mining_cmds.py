@@ -31,6 +31,7 @@ from opcanvas.mining.into_canvas import MineReport, mine_into_canvas
 from opcanvas.mining.measured import human_duration, human_percent, human_rate
 from opcanvas.mining.mine import MiningResult, MiningSettings
 from opcanvas.mining.readers import read_log
+from opcanvas.mining.steps import unobserved_wait_notes
 from opcanvas.mining.summary import Summary
 
 Col = Annotated[str | None, typer.Option(help="Source column (default: the XES key).")]
@@ -204,6 +205,10 @@ def _stat(summary: Summary | None, statistic: str) -> str:
     return "—" if value is None else human_duration(value)
 
 
+UNSEEN = "not in log"
+"""A step that opens most cases: the time before a case's first activity is not recorded."""
+
+
 def _print_steps(result: MiningResult) -> None:
     stat = result.settings.statistic
     between = "wait" if result.service_time_available else "directly-follows"
@@ -214,12 +219,17 @@ def _print_steps(result: MiningResult) -> None:
         table.add_column(header, justify="left" if header == "step" else "right")
     for s in result.steps:
         wait = s.wait if result.service_time_available else s.directly_follows
+        before, lead = (
+            (_stat(wait, stat), _stat(s.lead, stat)) if s.wait_observable else (UNSEEN, UNSEEN)
+        )
         table.add_row(
             escape(s.step), f"{s.executions:,}", f"{s.cases:,}", human_percent(s.reach),
-            _stat(s.service, stat), _stat(wait, stat), _stat(s.lead, stat),
+            _stat(s.service, stat), before, lead,
             human_percent(s.rework_rate), human_percent(s.first_pass_yield), f"{s.handoffs:,}",
         )  # fmt: skip
     console.print(table)
+    for note in unobserved_wait_notes(result.steps):
+        console.print(f"  · {escape(note)}", style="dim")
     st = result.stream
     efficiency = "—" if st.flow_efficiency is None else human_percent(st.flow_efficiency)
     law = st.littles_law

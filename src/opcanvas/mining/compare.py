@@ -74,10 +74,11 @@ def _step_rows(
                     point(step.lead_time, est))  # fmt: skip
     if lt is None and pt is not None and wait is not None:
         lt = pt + wait
+    observable = stats.wait_observable  # a step that opens cases has no wait in the log
     rows = [
         ("process_time", "duration", pt, stat(stats.service, statistic)),
-        ("wait_time", "duration", wait, stat(stats.wait, statistic)),
-        ("lead_time", "duration", lt, stat(stats.lead, statistic)),
+        ("wait_time", "duration", wait, stat(stats.wait, statistic) if observable else None),
+        ("lead_time", "duration", lt, stat(stats.lead, statistic) if observable else None),
         ("rework_rate", "percent", point(step.rework_rate, est), stats.rework_rate),
         ("throughput", "rate", point(step.throughput, est),
          stats.throughput_per_week / week),

@@ -33,6 +33,7 @@ from opcanvas.mining.mapping import (
 from opcanvas.mining.measured import stream_values
 from opcanvas.mining.mine import MiningResult, MiningSettings, mine
 from opcanvas.mining.readers import read_log
+from opcanvas.mining.steps import unobserved_wait_notes
 from opcanvas.mining.timebasis import TimeBasis
 
 
@@ -109,6 +110,7 @@ def mine_into_canvas(
             f"estimates are on {canvas.calendar.describe()}: give the mapping a working "
             "calendar to compare like with like"
         )
+    notes += unobserved_wait_notes(result.steps)
     unmeasured = [s.id for s in target.steps if s.id not in {x.step for x in result.steps}]
     if not dry_run:
         update_canvas(canvas_path, lambda doc: _write(doc, stream, written))

@@ -48,8 +48,9 @@ def stat(summary: Summary | None, statistic: str) -> float | None:
 
 def _step_measured(stats: StepStats, statistic: str, available: bool) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    durations = {"process_time": stats.service, "wait_time": stats.wait,
-                 "lead_time": stats.lead, "handoff_delay": stats.handoff_delay}  # fmt: skip
+    durations = {"process_time": stats.service, "handoff_delay": stats.handoff_delay}
+    if stats.wait_observable:  # else the log holds no queue before the step (it opens cases)
+        durations.update(wait_time=stats.wait, lead_time=stats.lead)
     for key, summary in durations.items():
         value = stat(summary, statistic)
         if value is not None:

@@ -9,7 +9,13 @@ Definitions (every duration on the chosen time basis, in minutes; rates per cale
   (zero when it starts while an earlier instance still runs); only with start times.
 - ``directly_follows``: without start times, from the previous completion to this one, i.e.
   waiting plus this step's service (with start times see ``wait``, and the edges).
-- ``lead``: wait + service per instance (with start times), else the directly-follows time.
+- ``lead``: wait + service per instance (with start times), else the directly-follows time;
+  like ``wait``, only for instances after the first of their case.
+- ``opens_case``: instances that are the first of their case. Nothing before a case's first
+  activity is in a log (the request's arrival and its queue are not recorded), so ``wait``
+  and ``lead`` leave those instances out, and when they are most of a step's executions
+  (more than :data:`WAIT_UNOBSERVED_ABOVE`) the step's waiting time counts as unobservable:
+  the few waits there are belong to repeats, not to the queue before the step.
 - ``throughput_per_week``: executions per week of the observation window; ``arrival_per_week``:
   cases reaching the step (first arrivals) per week of the same window.
 - ``rework``: executions after the first in a case. ``rework_same_resource``: executions by a
@@ -30,6 +36,9 @@ from typing import Any
 import narwhals as nw
 
 from opcanvas.mining.summary import Summaries, Summary
+
+WAIT_UNOBSERVED_ABOVE = 0.5
+"""Share of a step's executions opening their case above which its wait is unobservable."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,12 @@ class StepStats:
     handoff_delay: Summary
     lane_changes: int
     position: float
+    opens_case: int = 0
+
+    @property
+    def wait_observable(self) -> bool:
+        """Whether the log shows the wait before this step (see the module docstring)."""
+        return self.opens_case <= WAIT_UNOBSERVED_ABOVE * self.executions
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -74,6 +89,7 @@ class StepStats:
             "rework_rate": self.rework_rate, "first_pass_yield": self.first_pass_yield,
             "handoffs": self.handoffs, "handoff_delay": self.handoff_delay.to_dict(),
             "lane_changes": self.lane_changes, "position": self.position,
+            "opens_case": self.opens_case, "wait_observable": self.wait_observable,
         }  # fmt: skip
 
 
@@ -92,7 +108,7 @@ def step_stats(
     """One :class:`StepStats` per step in ``instances``, by typical position in the case."""
     engine = summaries.engine
     if service_available:  # the directly-follows time of a step is its lead time otherwise
-        lead = nw.col("wait").fill_null(0) + nw.col("service")
+        lead = nw.col("wait") + nw.col("service")  # null for a case's first instance
         measures = {"service": "service", "wait": "wait", "lead": "step_lead"}
     else:
         lead = nw.col("df_time")
@@ -105,6 +121,7 @@ def step_stats(
         _flag("handoff").sum().alias("handoffs"),
         _flag("lane_change").sum().alias("lanes"),
         nw.col("pos").mean().alias("position"),
+        (nw.col("pos") == 1).cast(nw.Int64).sum().alias("opens"),
     )
     handoffs = instances.filter(nw.col("handoff"))
     delays = handoffs.group_by("step").agg(*summaries.exprs("df_time", "handoff"))
@@ -176,4 +193,16 @@ def _one(
         handoff_delay=Summary.from_row(delay, "handoff"),
         lane_changes=int(row["lanes"] or 0),
         position=float(row["position"]),
+        opens_case=int(row["opens"] or 0),
     )
+
+
+def unobserved_wait_notes(steps: list[StepStats]) -> list[str]:
+    """A note for each step whose wait is unobservable (it opens most of its cases)."""
+    return [
+        f'the wait before "{s.step}" is not in the log: {s.opens_case:,} of its '
+        f"{s.executions:,} executions open their case (nothing before a case's first "
+        "activity is recorded), so only its process time is measured"
+        for s in steps
+        if not s.wait_observable
+    ]
