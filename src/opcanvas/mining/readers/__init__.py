@@ -227,11 +227,13 @@ def _read_frame(frame: Any, opts: ReadOptions, progress: Progress | None) -> Eve
         table = frame
     else:
         try:
-            table = nw.from_native(frame, eager_only=True).to_arrow()
-        except TypeError:
+            native = nw.from_native(frame)
+            eager = native.collect() if isinstance(native, nw.LazyFrame) else native
+            table = eager.to_arrow()
+        except (TypeError, AttributeError):
             raise EventLogError(
                 f"cannot read a {type(frame).__name__} as an event log",
-                hint="pass a file path, or a pandas, Polars or pyarrow data frame",
+                hint="pass a file path, or a pandas, Polars (eager or lazy) or pyarrow data frame",
             ) from None
     source = Source(f"<{type(frame).__module__.split('.')[0]} {type(frame).__name__}>", "frame")
     return build_log([table], lambda: table.column_names, source, opts, progress)
