@@ -60,6 +60,19 @@ def test_update_keeps_comments_key_order_and_flow_style(canvas_file: Path) -> No
     assert canvas.stream("growth/mql-to-close").step("proposal").process_time == 120.0
 
 
+def test_update_never_rewraps_a_long_one_line_mapping(tmp_path: Path) -> None:
+    long_step = (
+        "          - {id: close, name: Close the deal with legal review and countersignature "
+        "by both parties, process_time: 1h, wait_time: 2d, lane: Sales}\n"
+    )
+    path = tmp_path / "canvas.yaml"
+    text = COMMENTED.replace("          - {id: close, name: Close, process_time: 1h}\n", long_step)
+    assert len(long_step) > 140 and long_step in text
+    path.write_text(text, encoding="utf-8")
+    update_canvas(path, _set_proposal_time)
+    assert path.read_text(encoding="utf-8") == text.replace("process_time: 6h", "process_time: 2h")
+
+
 def test_update_can_add_keys_and_keeps_the_rest_in_place(canvas_file: Path) -> None:
     def add_demand(doc: CommentedMap) -> None:
         doc["engines"]["growth"]["streams"]["mql-to-close"]["demand"] = "40/month"

@@ -34,7 +34,7 @@ MAX_ERRORS_SHOWN = 10
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
-    yaml.width = 100
+    yaml.width = 4096  # never re-wrap a user's long one-line mapping when writing back
     yaml.indent(mapping=2, sequence=4, offset=2)
     return yaml
 
