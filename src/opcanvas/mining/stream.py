@@ -13,6 +13,11 @@ Definitions (durations on the chosen time basis, in minutes; WIP and rates in ca
   observation window is compared with λ·W (Little's law: λ = cases per day over the window,
   W = mean elapsed lead time in days).
 - ``trend``: per month in which cases finish, their number and mean and median lead time.
+- ``cumulative``: at the same midnights as ``wip``, the cases started (arrivals) and finished
+  (departures) so far; ``wip`` = arrivals − departures, and both end at ``cases``.
+- ``sample``: up to ``limit`` cases for a cycle-time scatter, chosen by the MD5 digest of the
+  case id (the smallest digests, a stable pseudo-random pick that does not depend on the order
+  or the size of the log), each with its finish instant (UTC) and lead time on the basis.
 """
 
 from __future__ import annotations
@@ -23,7 +28,9 @@ from typing import Any
 
 import narwhals as nw
 
+from opcanvas.errors import EventLogError
 from opcanvas.mining.engines import Engine
+from opcanvas.mining.eventlog import iso
 from opcanvas.mining.summary import Summaries, Summary
 from opcanvas.mining.timebasis import DAY_US, MINUTE_US, WEEK_US
 
@@ -59,6 +66,52 @@ class MonthTrend:
 
 
 @dataclass(frozen=True)
+class FlowDay:
+    """Cumulative arrivals and departures at midnight (UTC) starting ``date``."""
+
+    date: str
+    arrivals: int
+    departures: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"date": self.date, "arrivals": self.arrivals, "departures": self.departures}
+
+
+@dataclass(frozen=True)
+class CaseLead:
+    """One case of the sample: its id, finish instant (ISO, UTC) and lead time in minutes."""
+
+    case: str
+    finish: str
+    lead: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"case": self.case, "finish": self.finish, "lead": self.lead}
+
+
+SAMPLE_SELECTION = "the cases with the smallest MD5 digest of the case id"
+
+
+@dataclass(frozen=True)
+class CaseSample:
+    """Up to ``limit`` of the stream's ``of`` cases, ordered by finish instant then case id."""
+
+    limit: int
+    of: int
+    cases: list[CaseLead]
+
+    @property
+    def complete(self) -> bool:
+        return len(self.cases) == self.of
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "limit": self.limit, "of": self.of, "complete": self.complete,
+            "selection": SAMPLE_SELECTION, "cases": [c.to_dict() for c in self.cases],
+        }  # fmt: skip
+
+
+@dataclass(frozen=True)
 class StreamStats:
     """Everything measured about the stream as a whole."""
 
@@ -73,6 +126,8 @@ class StreamStats:
     wip: list[tuple[str, int]]
     littles_law: LittlesLaw
     trend: list[MonthTrend]
+    cumulative: list[FlowDay]
+    sample: CaseSample
 
     def wip_mean(self) -> float:
         return self.littles_law.wip_mean
@@ -88,6 +143,8 @@ class StreamStats:
             "wip": [{"date": d, "wip": w} for d, w in self.wip],
             "littles_law": self.littles_law.to_dict(),
             "trend": [t.to_dict() for t in self.trend],
+            "cumulative": [d.to_dict() for d in self.cumulative],
+            "sample": self.sample.to_dict(),
         }  # fmt: skip
 
 
@@ -108,9 +165,15 @@ def per_case(instances: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
 
 
 def stream_stats(
-    summaries: Summaries, cases: nw.LazyFrame[Any], service_available: bool
+    summaries: Summaries,
+    cases: nw.LazyFrame[Any],
+    service_available: bool,
+    sample_size: int = 2000,
 ) -> StreamStats:
-    """Stream metrics from the per-case table (:func:`per_case`, materialised)."""
+    """Stream metrics from the per-case table (:func:`per_case`, materialised).
+
+    ``sample_size`` bounds the case sample (see :func:`case_sample`).
+    """
     engine = summaries.engine
     ratio = nw.when(nw.col("lead") > 0).then(
         nw.col("active").cast(nw.Float64) / nw.col("lead").cast(nw.Float64)
@@ -138,7 +201,8 @@ def stream_stats(
     n = int(row["cases"])
     lead_sum = float(row["lead_sum"] or 0.0)
     efficiency = float(row["active_sum"]) / lead_sum if service_available and lead_sum else None
-    wip = _wip(engine, cases)
+    cumulative = cumulative_flow(engine, cases)
+    wip = [(d.date, d.arrivals - d.departures) for d in cumulative]
     window = (int(row["first_start"]), int(row["last_end"]))
     return StreamStats(
         cases=n,
@@ -155,6 +219,8 @@ def stream_stats(
         wip=wip,
         littles_law=_littles(wip, n, float(row["real_lead_mean"]), window),
         trend=_trend(summaries, cases),
+        cumulative=cumulative,
+        sample=case_sample(engine, cases, sample_size, n),
     )  # fmt: skip
 
 
@@ -163,25 +229,71 @@ def _rate(count: int, first: int, last: int) -> float:
     return count / weeks if weeks > 0 else 0.0
 
 
-def _wip(engine: Engine, cases: nw.LazyFrame[Any]) -> list[tuple[str, int]]:
-    """Cases open at each midnight (UTC): +1 from the first midnight ≥ start, −1 at end."""
+def cumulative_flow(engine: Engine, cases: nw.LazyFrame[Any]) -> list[FlowDay]:
+    """Cumulative arrivals and departures at each midnight (UTC), one scan of the cases.
+
+    A case counts as arrived from the first midnight at or after its start and as departed
+    from the first midnight at or after its end, so it is open (in ``wip``) in between.
+    """
     enter = ((nw.col("real_first") + (DAY_US - 1)) // DAY_US).alias("day")
     leave = ((nw.col("real_last") + (DAY_US - 1)) // DAY_US).alias("day")
-    deltas = nw.concat(
+    one, zero = nw.lit(1, nw.Int64()), nw.lit(0, nw.Int64())
+    moves = nw.concat(
         [
-            cases.select(enter, nw.lit(1, nw.Int64()).alias("delta")),
-            cases.select(leave, nw.lit(-1, nw.Int64()).alias("delta")),
+            cases.select(enter, one.alias("arrive"), zero.alias("depart")),
+            cases.select(leave, zero.alias("arrive"), one.alias("depart")),
         ]
     )
-    rows = engine.rows(deltas.group_by("day").agg(nw.col("delta").sum().alias("delta")))
-    changes = {int(r["day"]): int(r["delta"]) for r in rows}
+    rows = engine.rows(moves.group_by("day").agg(nw.col("arrive").sum(), nw.col("depart").sum()))
+    changes = {int(r["day"]): (int(r["arrive"]), int(r["depart"])) for r in rows}
     if not changes:
         return []
-    series, level = [], 0
+    series, arrived, departed = [], 0, 0
     for day in range(min(changes), max(changes) + 1):
-        level += changes.get(day, 0)
-        series.append(((date(1970, 1, 1) + timedelta(days=day)).isoformat(), level))
+        arrive, depart = changes.get(day, (0, 0))
+        arrived, departed = arrived + arrive, departed + depart
+        stamp = (date(1970, 1, 1) + timedelta(days=day)).isoformat()
+        series.append(FlowDay(stamp, arrived, departed))
     return series
+
+
+def case_sample(engine: Engine, cases: nw.LazyFrame[Any], limit: int, total: int) -> CaseSample:
+    """Up to ``limit`` cases of the per-case table, the same ones on every run and engine.
+
+    The pick is by the MD5 digest of the case id (a top-``limit`` query: the engine keeps a
+    bounded heap, never every case in Python); adding cases to a log keeps a sampled case in
+    the sample unless a new case's digest is smaller. ``lead`` is on the time basis.
+    """
+    if limit < 0:
+        raise EventLogError(f"expected a case sample size of 0 or more, got {limit}")
+    if limit == 0:
+        return CaseSample(0, total, [])
+    picked = (
+        _with_digest(cases)
+        .select("case", "_digest", "real_last", "lead")
+        .sort("_digest", "case")
+        .head(limit)
+    )
+    rows = engine.rows(picked)
+    points = sorted(
+        (CaseLead(str(r["case"]), iso(int(r["real_last"])) or "", int(r["lead"]) / MINUTE_US)
+         for r in rows),
+        key=lambda c: (c.finish, c.case),
+    )  # fmt: skip
+    return CaseSample(limit, total, points)
+
+
+def _with_digest(cases: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
+    """``cases`` with ``_digest``, the hex MD5 of the case id (Narwhals has no hash function,
+    and the engines' own hashes differ: MD5 is the one both compute identically)."""
+    native = cases.to_native()
+    if cases.implementation is nw.Implementation.DUCKDB:
+        return nw.from_native(native.project('*, md5(CAST("case" AS VARCHAR)) AS _digest'))
+    if cases.implementation.is_pyspark() or cases.implementation.is_pyspark_connect():
+        from pyspark.sql import functions as F  # noqa: N812 - PySpark's own convention
+
+        return nw.from_native(native.withColumn("_digest", F.md5(F.col("case").cast("string"))))
+    raise EventLogError(f"case sample: no MD5 on the {cases.implementation} backend")
 
 
 def _littles(
