@@ -117,9 +117,10 @@ def _stream_section(
         blocks.append(Paragraph(f"Stream flags: {said}."))
     if flow.completeness.missing:
         blocks.append(Missing(missing_figures(stream, flow.completeness.missing)))
-    wip = figures.get(f"chart:wip:{ref}")
-    if wip is not None:
-        blocks.append(wip)
+    for chart in ("cycle-time", "cfd", "wip"):  # from the event log, when it was mined
+        figure = figures.get(f"chart:{chart}:{ref}")
+        if figure is not None:
+            blocks.append(figure)
     return Section(stream_label(canvas, ref), tuple(blocks), new_page=new_page)
 
 
