@@ -26,11 +26,6 @@ pytestmark = needs_chromium
 BODY_TEXT_PX = 14  # the smallest comfortable reading size for running text on a phone
 SVG_LABEL_PX = 6  # the smallest label in a drawing, at the size the browser draws it
 
-CSS_PENDING = (
-    "needs the CSS change asked for in the browser-layout report (html.py is owned elsewhere); "
-    "remove this marker once it lands"
-)
-
 
 @pytest.fixture(scope="module")
 def sample_html(tmp_path_factory: pytest.TempPathFactory) -> str:
@@ -91,7 +86,6 @@ def test_maps_scroll_on_a_phone_and_fit_a_desktop(layouts: dict[int, Layout]) ->
     assert wide(DESKTOP) == []
 
 
-@pytest.mark.xfail(strict=True, reason=CSS_PENDING)
 def test_drawing_labels_are_legible_on_a_phone(layouts: dict[int, Layout]) -> None:
     """The smallest label of each map and chart, at the size the phone draws it. Scaled down
     to a 390 px screen, a chart's 9-unit labels come out near 4 px: unreadable without zoom."""
@@ -103,7 +97,6 @@ def test_drawing_labels_are_legible_on_a_phone(layouts: dict[int, Layout]) -> No
     assert small == [], f"labels under {SVG_LABEL_PX} px at {PHONE} px:" + _listing(small)
 
 
-@pytest.mark.xfail(strict=True, reason=CSS_PENDING)
 def test_tables_fit_a_desktop_screen(layouts: dict[int, Layout]) -> None:
     """On a 1280 px screen no table hides its last columns behind a sideways scroll."""
     scrolling = [f"{name}: {box} px box, {full} px table" for name, box, full in

@@ -36,7 +36,7 @@ CSS = """
 html { -webkit-text-size-adjust: 100%; font-size: 16px; }
 body { margin: 0; color: var(--ink); background: #fff; line-height: 1.45;
        font: 1rem/1.45 "DejaVu Sans", "Segoe UI", Roboto, Helvetica, Arial, sans-serif; }
-main { max-width: 70rem; margin: 0 auto; padding: 1rem; }
+main { max-width: 78rem; margin: 0 auto; padding: 1rem; }  /* landscape tables fit at 1280 px */
 h1, h2, h3 { line-height: 1.2; margin: 1.6em 0 .5em; }
 h1 { font-size: 1.7rem; color: var(--accent); }
 h2 { font-size: 1.3rem; border-bottom: 1px solid var(--line); padding-bottom: .2em; }
@@ -87,7 +87,21 @@ footer { color: var(--muted); font-size: .8rem; margin: 3rem 0 1rem; }
   h1 { font-size: 1.4rem; }
   .conventions dl { grid-template-columns: 1fr; }
   table { font-size: .8rem; }
-  figure.wide svg { min-width: 48rem; }  /* maps scroll sideways instead of shrinking */
+  figure svg { min-width: 35rem; }  /* charts scroll rather than shrink labels below 6 px */
+  figure.wide svg { min-width: 65rem; }  /* maps too (their labels were 4.5 px) */
+}
+@media screen {  /* a soft shadow says a table or map scrolls for more */
+  .table-wrap, figure .svg {
+    --fade: rgba(255, 255, 255, 0);
+    --edge: rgba(29, 36, 48, .22);
+    background:
+      linear-gradient(to right, #fff 30%, var(--fade)) left / 2.5rem 100% no-repeat local,
+      linear-gradient(to left, #fff 30%, var(--fade)) right / 2.5rem 100% no-repeat local,
+      radial-gradient(farthest-side at 0 50%, var(--edge), transparent)
+        left / .9rem 100% no-repeat scroll,
+      radial-gradient(farthest-side at 100% 50%, var(--edge), transparent)
+        right / .9rem 100% no-repeat scroll;
+  }
 }
 @page { size: A4; margin: 16mm 14mm 18mm;
         @bottom-left { content: string(org); font: 7.5pt "DejaVu Sans", sans-serif;
