@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Literal
 import altair as alt
 
 from opcanvas.canvas.model import KPI, Canvas
-from opcanvas.canvas.quantities import point
+from opcanvas.canvas.quantities import Calendar, point
 from opcanvas.errors import ReportError
 from opcanvas.render.charts_events import CasePoint, FlowBand
 from opcanvas.render.charts_flow import StepTime, StreamTotals
@@ -41,9 +41,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "case_points_from_lists",
+    "case_points_from_mining",
+    "cumulative_flow_from_mining",
     "distribution_chart_from_value",
     "gantt_from_roadmap",
     "kpi_bars_from_canvas",
+    "mining_calendar",
     "pareto_items_from_values",
     "priority_points_from_ranking",
     "steps_from_flow",
@@ -151,8 +154,9 @@ def _swing(bar: TornadoBar) -> SwingBar:
         label=bar.driver,
         value_at_low=bar.value_at_low,
         value_at_high=bar.value_at_high,
-        low_text=f"{bar.driver} {_driver_text(bar.low)}",
-        high_text=f"{bar.driver} {_driver_text(bar.high)}",
+        # the driver's name is on the axis beside its bar: the labels give only its setting
+        low_text=f"at {_driver_text(bar.low)}",
+        high_text=f"at {_driver_text(bar.high)}",
     )
 
 
@@ -272,3 +276,37 @@ def wip_from_mining(result: MiningResult) -> tuple[list[dt.date], list[FlowBand]
     """
     days = [dt.date.fromisoformat(day) for day, _ in result.stream.wip]
     return days, [FlowBand("Open cases", [float(n) for _, n in result.stream.wip])]
+
+
+def case_points_from_mining(result: MiningResult) -> list[CasePoint]:
+    """The mined case sample (``result.stream.sample``) as scatter points: each case's finish
+    instant (UTC) and lead time in minutes on the mining time basis."""
+    cases = result.stream.sample.cases
+    return case_points_from_lists(
+        [c.case for c in cases],
+        [dt.datetime.fromisoformat(c.finish) for c in cases],
+        [c.lead for c in cases],
+    )
+
+
+def cumulative_flow_from_mining(result: MiningResult) -> tuple[list[dt.date], list[FlowBand]]:
+    """Cumulative arrivals and departures at each midnight (UTC) as mined, as the two bands of
+    :func:`~opcanvas.render.charts_events.cumulative_flow_chart`: ``In progress`` (arrived, not
+    yet finished) stacked on ``Finished``, so the top edge is the cumulative arrivals and the
+    boundary between the bands the cumulative departures."""
+    flow = result.stream.cumulative
+    days = [dt.date.fromisoformat(d.date) for d in flow]
+    return days, [
+        FlowBand("In progress", [float(d.arrivals - d.departures) for d in flow]),
+        FlowBand("Finished", [float(d.departures) for d in flow]),
+    ]
+
+
+def mining_calendar(result: MiningResult) -> Calendar:
+    """The chart calendar for durations mined on ``result.settings.basis``: 24-hour days for
+    elapsed time; for working time, days of the basis's working hours and weeks of its days."""
+    basis = result.settings.basis
+    if basis.kind != "working":
+        return Calendar(basis="calendar")
+    return Calendar(basis="working", hours_per_day=basis.hours_per_day,
+                    days_per_week=len(basis.days))  # fmt: skip

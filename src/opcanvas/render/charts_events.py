@@ -113,11 +113,15 @@ def cycle_time_scatter(
     unit: str | None = "d",
     percentiles: Sequence[float] = (50, 85, 95),
     method: str = "linear",
+    basis: str | None = None,
+    note: str | None = None,
 ) -> alt.LayerChart:
     """Each case as a dot (end date vs lead time) with horizontal percentile lines.
 
-    Lead times are elapsed minutes as the event log measured them; the default calendar is
-    therefore the 24-hour one. The percentile method is printed in the subtitle.
+    Lead times are minutes as the event log measured them; the default calendar is the
+    24-hour one (pass the calendar of the time basis they were mined on). The percentiles
+    and their method are printed in the subtitle, and on a second line ``basis`` (the time
+    basis, e.g. ``"elapsed time"``) and ``note`` (e.g. how the cases were sampled).
     """
     check_nonempty(cases, "case")
     calendar = calendar or Calendar(basis="calendar")
@@ -157,16 +161,19 @@ def cycle_time_scatter(
     text = rule_base.mark_text(
         align="left", baseline="middle", dx=6, fontSize=11, color=VERMILLION
     ).encode(x=alt.X("end:T", scale=alt.Scale(type="utc")), y="at:Q", text="text:N")
-    subtitle = (
+    subtitle = [
         f"{len(cases):,} cases completed {ordered[0][0][:10]} to {last[:10]} · lines at the "
         f"{', '.join(f'P{p:g}' for p in percentiles)} of lead time (percentile method: {method})"
-    )
+    ]
+    second = "; ".join(part for part in (f"lead time on {basis}" if basis else None, note) if part)
+    if second:
+        subtitle.append(second[0].upper() + second[1:])
     return configure(
         layered(dots, rule, text).properties(
             width=WIDTH,
             height=HEIGHT,
             title=alt.TitleParams(title, subtitle=subtitle),
-            description=f"{title}: {subtitle}",
+            description=f"{title}: {' · '.join(subtitle)}",
         )
     )
 

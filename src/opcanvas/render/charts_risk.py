@@ -3,8 +3,8 @@
 Money is in the canvas currency, passed as ``currency``.
 
 >>> from opcanvas.render.charts_base import to_svg
->>> bars = [SwingBar("improvement", 1.08e6, 1.62e6, "60%", "90%")]
->>> "60%: $1.08M" in to_svg(tornado_chart(bars, 1.44e6))
+>>> bars = [SwingBar("improvement", 1.08e6, 1.62e6, "at 60%", "at 90%")]
+>>> "at 60%: $1.08M" in to_svg(tornado_chart(bars, 1.44e6))
 True
 """
 
@@ -36,6 +36,7 @@ from opcanvas.render.charts_base import (
     nice_ceiling,
     unique_labels,
 )
+from opcanvas.render.text import fit, text_width
 
 __all__ = ["SwingBar", "tornado_chart", "value_distribution_chart"]
 
@@ -165,6 +166,37 @@ class SwingBar:
         return abs(self.value_at_high - self.value_at_low)
 
 
+LABEL_FONT = 10  # value labels beside the bars
+NAME_FONT = 11  # driver names in the left axis
+NAME_WIDTH = 170  # px: longer driver names wrap onto more lines
+
+
+def _wrapped(label: str) -> str:
+    """A driver name in lines of at most :data:`NAME_WIDTH` px (Vega splits them again)."""
+    return "\n".join(fit(label, NAME_WIDTH, NAME_FONT, max_lines=12).lines) or label
+
+
+def _end_labels(
+    ordered: Sequence[tuple[SwingBar, str]], base: float, currency: str
+) -> list[dict[str, Any]]:
+    """One label per driver and side of the point value, at the bar's far end; two ends on one
+    side (a driver whose low and high both raise the value) share the label at the farther."""
+    sides: dict[tuple[int, bool], list[tuple[float, str]]] = {}
+    for order, (bar, _) in enumerate(ordered):
+        for value, text in ((bar.value_at_low, bar.low_text), (bar.value_at_high, bar.high_text)):
+            if value is not None:
+                sides.setdefault((order, value >= base), []).append(
+                    (value, f"{text}: {money(value, currency)}")
+                )
+    labels = []
+    for (order, right), ends in sorted(sides.items()):
+        far = max(ends)[0] if right else min(ends)[0]
+        text = " · ".join(t for _, t in ends)  # low end first
+        label = ordered[order][1]
+        labels.append({"label": label, "order": order, "x": far, "right": right, "text": text})
+    return labels
+
+
 def tornado_chart(
     bars: Sequence[SwingBar],
     base_value: float,
@@ -174,40 +206,40 @@ def tornado_chart(
 ) -> alt.LayerChart:
     """One bar per driver from the point value to the value at the driver's low and high ends,
     widest swing on top (ties by label); the other drivers stay at their point values.
+
+    Driver names sit in the left axis (wrapped, never clipped by the plot); each value label
+    sits outside its bar on the far side, and the x domain leaves room for the longest label
+    on each side, so labels overlap neither the names nor the bars.
     """
     check_nonempty(bars, "driver")
     base = check_number(base_value, "base_value", minimum=None)
-    labels = unique_labels(bar.label for bar in bars)
+    labels = [_wrapped(label) for label in unique_labels(bar.label for bar in bars)]
     ordered = sorted(zip(bars, labels, strict=True), key=lambda pair: (-pair[0].swing, pair[1]))
     rows: list[dict[str, Any]] = []
-    ends: list[dict[str, Any]] = []
     for order, (bar, label) in enumerate(ordered):
-        for end, value, text in (
-            ("Driver at its low end", bar.value_at_low, bar.low_text),
-            ("Driver at its high end", bar.value_at_high, bar.high_text),
+        for end, value in (
+            ("Driver at its low end", bar.value_at_low),
+            ("Driver at its high end", bar.value_at_high),
         ):
             if value is None:
                 continue
             value = check_number(value, f"bars[{order}].{end}", minimum=None)
             rows.append({"label": label, "order": order, "end": end, "x0": base, "x1": value})
-            ends.append(
-                {
-                    "label": label,
-                    "order": order,
-                    "x": value,
-                    "right": value >= base,
-                    "text": f"{text}: {money(value, currency)}",
-                }
-            )
+    ends = _end_labels(ordered, base, currency)
     y = alt.Y(
         "label:N",
         sort=alt.EncodingSortField(field="order", op="min", order="ascending"),
         title=None,
+        # constant expressions only: the names travel as data (see charts_base)
+        axis=alt.Axis(
+            labelExpr="split(datum.label, '\\n')",
+            labelLimit=NAME_WIDTH + 10,
+            labelLineHeight=NAME_FONT + 2,
+            labelFontSize=NAME_FONT,
+        ),
     )
     span = max([abs(base)] + [abs(e["x"]) for e in ends])
-    # room on both sides for the end labels (about a fifth of the width each)
-    low, high = min([base] + [e["x"] for e in ends]), max([base] + [e["x"] for e in ends])
-    pad = 0.32 * (high - low) if high > low else max(0.1 * abs(base), 1.0)
+    domain = _domain(base, ends)
     chart_bars = (
         alt.Chart(data(rows))
         .mark_bar(height=18)
@@ -217,7 +249,7 @@ def tornado_chart(
                 "x0:Q",
                 title=f"Annual value ({currency})",
                 axis=money_axis(span, tickCount=5),
-                scale=alt.Scale(domain=[low - pad, high + pad], nice=False, zero=False),
+                scale=alt.Scale(domain=domain, nice=False, zero=False),
             ),
             x2="x1:Q",
             color=alt.Color(
@@ -231,18 +263,36 @@ def tornado_chart(
     )
     texts = [
         alt.Chart(data([e for e in ends if e["right"] == right]))
-        .mark_text(align="left" if right else "right", dx=4 if right else -4, fontSize=10)
+        .mark_text(
+            align="left" if right else "right", dx=4 if right else -4, fontSize=LABEL_FONT,
+            color=INK,
+        )
         .encode(y=y, x="x:Q", text="text:N")
         for right in (False, True)
-    ]
+    ]  # fmt: skip
     rule = alt.Chart(data([{"x": base}])).mark_rule(color=INK, strokeWidth=1.5).encode(x="x:Q")
     subtitle = f"Point value {money(base, currency)} (line); one driver moved at a time"
+    lines = max(label.count("\n") + 1 for label in labels)
     return configure(
         layered(chart_bars, rule, *texts).properties(
             width=WIDTH,
-            height=max(80, 34 * len(ordered)),
+            height=max(80, max(34, 13 * lines + 10) * len(ordered)),
             title=alt.TitleParams(title, subtitle=subtitle),
             description=f"{title}: {subtitle}",
         ),
         currency,
     )
+
+
+def _domain(base: float, ends: Sequence[dict[str, Any]]) -> list[float]:
+    """The x domain: the bars' extent plus, on each side, the pixels its longest label needs
+    (converted at the scale the bars end up drawn at)."""
+    low = min([base] + [e["x"] for e in ends])
+    high = max([base] + [e["x"] for e in ends])
+    left = max([text_width(e["text"], LABEL_FONT) + 14 for e in ends if not e["right"]], default=8)
+    right = max([text_width(e["text"], LABEL_FONT) + 14 for e in ends if e["right"]], default=8)
+    # the bars keep at least 40 % of the width, however long the labels
+    bar_px = max(WIDTH - left - right, 0.4 * WIDTH)
+    extent = high - low if high > low else max(0.1 * abs(base), 1.0)
+    per_px = extent / bar_px
+    return [low - left * per_px, high + right * per_px]

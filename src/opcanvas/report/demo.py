@@ -24,7 +24,7 @@ from opcanvas.canvas.io import load_canvas, write_atomic
 from opcanvas.canvas.templates import sample_canvas, sample_text
 from opcanvas.mining import MiningResult, mine_into_canvas
 from opcanvas.report.document import Figure
-from opcanvas.report.figures import wip_figure
+from opcanvas.report.figures import event_figures
 from opcanvas.report.formats import DEFAULT_DEMO_DIR
 from opcanvas.report.safety import safe_filename, slug
 from opcanvas.report.summary import Summary, summarize
@@ -136,9 +136,7 @@ def run_demo(
     canvas = load_canvas(canvas_path)
     assessment = assess(canvas, samples=samples, seed=seed)
     for ref, result in results.items():
-        figure = wip_figure(assessment, ref, result)
-        if figure is not None:
-            charts[f"chart:wip:{ref}"] = figure
+        charts.update(event_figures(assessment, ref, result))
     tick("assess")
     report = write_report(assessment, out, start=start, progress=tick, extra_figures=charts)
     return DemoResult(out, canvas_path.name, tuple(logs), report, summarize(assessment))

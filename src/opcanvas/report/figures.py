@@ -17,6 +17,7 @@ from opcanvas.mining import MiningResult
 from opcanvas.render.charts import (
     KpiBar,
     cumulative_flow_chart,
+    cycle_time_scatter,
     distribution_chart_from_value,
     gantt_from_roadmap,
     kpi_chart,
@@ -29,6 +30,11 @@ from opcanvas.render.charts import (
     to_svg,
     tornado_chart,
     wip_from_mining,
+)
+from opcanvas.render.charts_adapters import (
+    case_points_from_mining,
+    cumulative_flow_from_mining,
+    mining_calendar,
 )
 from opcanvas.render.drawio import to_drawio
 from opcanvas.render.mermaid import to_mermaid
@@ -206,10 +212,83 @@ def wip_figure(a: Assessment, ref: str, result: MiningResult) -> Figure | None:
     )
 
 
+SCATTER_PERCENTILES = (50, 85, 95)
+EVENT_CHARTS = ("cycle-time", "cfd", "wip")
+"""The event-log charts of a mined stream, keyed ``chart:<name>:<engine/stream>``."""
+
+
+def cycle_time_figure(a: Assessment, ref: str, result: MiningResult) -> Figure | None:
+    """Lead time of each (sampled) case against its finish, with P50/P85/P95 lines.
+
+    The lines are percentiles of the cases drawn (all of them, or the stable sample mining
+    kept); the subtitle and caption say which, on which time basis.
+    """
+    points = case_points_from_mining(result)
+    if not points:
+        return None
+    label = stream_label(a.canvas, ref)
+    sample = result.stream.sample
+    basis = result.settings.basis
+    basis_name = "elapsed time" if basis.kind == "elapsed" else basis.describe()
+    if sample.complete:
+        note = f"every case of the log ({sample.of:,})"
+    else:
+        note = f"{len(points):,} of {sample.of:,} cases, sampled by the MD5 of the case id"
+    pct = ", ".join(f"P{p}" for p in SCATTER_PERCENTILES)
+    chart = cycle_time_scatter(
+        points,
+        title=f"{label}: lead time per case",
+        calendar=mining_calendar(result),
+        unit=None,
+        percentiles=SCATTER_PERCENTILES,
+        basis=basis_name,
+        note=note,
+    )
+    caption = (
+        f"{label}: lead time (first event to last) of {note}, by completion date; dashed "
+        f"lines at the {pct} of the cases drawn (linear interpolation), on {basis_name}"
+    )
+    return Figure(
+        to_svg(chart), caption, file=f"charts/cycle-time--{_map_name(ref, 'current')}.svg"
+    )
+
+
+def cumulative_flow_figure(a: Assessment, ref: str, result: MiningResult) -> Figure | None:
+    """Cumulative arrivals and departures of a mined stream at each midnight (UTC)."""
+    days, bands = cumulative_flow_from_mining(result)
+    if not days:
+        return None
+    label = stream_label(a.canvas, ref)
+    chart = cumulative_flow_chart(
+        days,
+        bands,
+        title=f"{label}: cumulative flow",
+        subtitle=(
+            "Top edge: cases started so far; lower edge of In progress: cases finished so far "
+            "(at each midnight UTC)"
+        ),
+    )
+    return Figure(
+        to_svg(chart),
+        f"{label}: cumulative arrivals and departures of {result.stream.cases:,} cases; the "
+        "vertical gap is work in process, the horizontal gap roughly the lead time",
+        file=f"charts/cfd--{_map_name(ref, 'current')}.svg",
+    )
+
+
+def event_figures(a: Assessment, ref: str, result: MiningResult) -> dict[str, Figure]:
+    """Every event-log chart of a mined stream, keyed as the maps deliverable asks for them:
+    ``chart:cycle-time:<ref>``, ``chart:cfd:<ref>`` and ``chart:wip:<ref>``."""
+    makers = {"cycle-time": cycle_time_figure, "cfd": cumulative_flow_figure, "wip": wip_figure}
+    found = {f"chart:{name}:{ref}": makers[name](a, ref, result) for name in EVENT_CHARTS}
+    return {key: figure for key, figure in found.items() if figure is not None}
+
+
 def build_figures(a: Assessment, extra: Mapping[str, Figure] | None = None) -> FigureSet:
     """Every figure of the report, keyed as the deliverable builders ask for them.
 
-    ``extra`` adds figures made elsewhere (the demo's event-log charts, ``chart:wip:<ref>``).
+    ``extra`` adds figures made elsewhere (the demo's event-log charts from
+    :func:`event_figures`: ``chart:cycle-time:<ref>``, ``chart:cfd:<ref>``, ``chart:wip:<ref>``).
     """
     figures = FigureSet(dict(extra or {}))
     add_maps(a, figures)
