@@ -56,8 +56,10 @@ def test_cfd_bands_stack_to_arrivals(mined: MiningResult) -> None:
     days, bands = cumulative_flow_from_mining(mined)
     flow = mined.stream.cumulative
     assert [b.label for b in bands] == ["In progress", "Finished"]
-    assert len(days) == len(flow) and days[0].isoformat() == flow[0].date
-    in_progress, finished = bands[0].counts, bands[1].counts
+    # one midnight before mining's first, with nothing started yet
+    assert len(days) == len(flow) + 1 and days[1].isoformat() == flow[0].date
+    assert (days[1] - days[0]).days == 1 and bands[0].counts[0] == bands[1].counts[0] == 0
+    in_progress, finished = bands[0].counts[1:], bands[1].counts[1:]
     assert [a + b for a, b in zip(in_progress, finished, strict=True)] == [d.arrivals for d in flow]
     assert finished[-1] == 1434 and in_progress[-1] == 0
     assert [int(n) for n in in_progress] == [w for _, w in mined.stream.wip]

@@ -293,12 +293,16 @@ def cumulative_flow_from_mining(result: MiningResult) -> tuple[list[dt.date], li
     """Cumulative arrivals and departures at each midnight (UTC) as mined, as the two bands of
     :func:`~opcanvas.render.charts_events.cumulative_flow_chart`: ``In progress`` (arrived, not
     yet finished) stacked on ``Finished``, so the top edge is the cumulative arrivals and the
-    boundary between the bands the cumulative departures."""
+    boundary between the bands the cumulative departures. The diagram starts from zero at
+    the midnight before the first one mining reports (no case had started by then)."""
     flow = result.stream.cumulative
+    if not flow:
+        return [], []
     days = [dt.date.fromisoformat(d.date) for d in flow]
+    days.insert(0, days[0] - dt.timedelta(days=1))
     return days, [
-        FlowBand("In progress", [float(d.arrivals - d.departures) for d in flow]),
-        FlowBand("Finished", [float(d.departures) for d in flow]),
+        FlowBand("In progress", [0.0] + [float(d.arrivals - d.departures) for d in flow]),
+        FlowBand("Finished", [0.0] + [float(d.departures) for d in flow]),
     ]
 
 
