@@ -10,9 +10,17 @@ tables on DuckDB (ibis#12124), and its Polars backend cannot translate ``lag().o
 
 The layer is :class:`Engine`: it turns canonical events into a Narwhals ``LazyFrame``,
 materialises intermediate frames (a DuckDB temporary table, a cached Spark view), and collects
-small results as Arrow. One operation Narwhals lacks, an ordered string aggregation (for
-variants), is the only engine-specific code: :meth:`Engine.ordered_concat`, and on DuckDB for
-large logs a spillable variant key (:meth:`Engine.sequence_keys`).
+small results as Arrow. Engine-specific code is confined to a few methods, each with a portable
+Narwhals default that Spark uses and a DuckDB version that computes the same numbers faster:
+
+- :meth:`Engine.ordered_concat`: an ordered string aggregation (for variants), which Narwhals
+  lacks; :meth:`Engine.sequence_keys`: on DuckDB a variant key from two hash sums (a plain
+  aggregate, several times faster than sorting every case's steps, and spillable).
+- :meth:`Engine.windows`: ordered window columns; DuckDB computes them in one sort, including
+  "the maximum of the rows before this one" (a window frame Narwhals cannot express, so its
+  default needs a second window over the first and a second sort of the whole log).
+- :meth:`Engine.quantiles`: median, P85 and P95 per group; DuckDB computes the three from one
+  list-valued ``quantile_cont`` (one copy of the values per group instead of three).
 
 Times are ``int64`` microseconds, so both engines compute identical durations; means and
 quantiles agree to the last bits of a double (the suite compares at 1e-12 relative).
@@ -38,7 +46,11 @@ from opcanvas.errors import EventLogError
 from opcanvas.mining.eventlog import EventLog, duck
 
 ENGINES = ("duckdb", "spark")
+WINDOWS = ("cum_count", "cum_max", "cum_min", "lag", "max_before", "min_before")
+"""Window functions :meth:`Engine.windows` knows: running count/max/min up to and including
+the row, the previous row's value, and the running max/min of the rows before the row."""
 _names = count()
+STORE = "opcanvas_store"
 
 
 class Engine(ABC):
@@ -73,6 +85,63 @@ class Engine(ABC):
         joined = self.ordered_concat(frame, by, order, value, sep)
         return joined.rename({"joined": "key"}), True
 
+    def windows(
+        self, frame: nw.LazyFrame[Any], by: list[str], order: list[str],
+        columns: dict[str, tuple[str, str]],
+    ) -> nw.LazyFrame[Any]:  # fmt: skip
+        """``frame`` with new ``columns`` (alias → (function of :data:`WINDOWS`, column)),
+        computed per ``by`` partition over rows ordered by ``order`` (ascending, nulls first;
+        ``order`` must make the order total). Counts skip nulls; a running max or min is null
+        where the row's value is (as in Narwhals); ``*_before`` needs a column without nulls.
+
+        The portable way: Narwhals windows; a ``*_before`` column is the previous row's
+        running value (a second window over the first).
+        """
+        window: dict[str, Any] = {"order_by": order}
+        direct: dict[str, nw.Expr] = {}
+        before: dict[str, nw.Expr] = {}
+        for alias, (kind, column) in columns.items():
+            col = nw.col(column)
+            if kind == "cum_count":
+                direct[alias] = col.cum_count().over(*by, **window)
+            elif kind in ("cum_max", "max_before"):
+                direct[alias if kind == "cum_max" else f"_{alias}_upto"] = col.cum_max().over(
+                    *by, **window
+                )
+            elif kind in ("cum_min", "min_before"):
+                direct[alias if kind == "cum_min" else f"_{alias}_upto"] = col.cum_min().over(
+                    *by, **window
+                )
+            elif kind == "lag":
+                direct[alias] = col.shift(1).over(*by, **window)
+            else:
+                raise ValueError(f"unknown window function {kind!r}; expected one of {WINDOWS}")
+            if kind.endswith("_before"):
+                before[alias] = nw.col(f"_{alias}_upto").shift(1).over(*by, **window)
+        frame = frame.with_columns(**direct)
+        if before:
+            frame = frame.with_columns(**before).drop(*(f"_{a}_upto" for a in before))
+        return frame
+
+    def quantiles(
+        self, frame: nw.LazyFrame[Any], by: list[str], column: str,
+        quantiles: dict[str, float],
+    ) -> dict[Any, dict[str, float | None]]:  # fmt: skip
+        """Per ``by`` group, type-7 quantiles of ``column`` (nulls skipped), named as in
+        ``quantiles``. Keys are the ``by`` value (one column) or a tuple of them."""
+        col = nw.col(column)
+        exprs = [
+            (col.median() if q == 0.5 else col.quantile(q, interpolation="linear")).alias(name)
+            for name, q in quantiles.items()
+        ]
+        rows = self.rows(frame.group_by(*by).agg(*exprs))
+        return {_key(r, by): {name: r[name] for name in quantiles} for r in rows}
+
+    @property
+    def native_quantiles(self) -> bool:
+        """Whether :meth:`quantiles` is cheaper than quantile aggregates in a group-by."""
+        return False
+
     def collect(self, frame: nw.LazyFrame[Any]) -> pa.Table:
         """The rows of ``frame`` as Arrow (only for small results)."""
         with quiet():
@@ -84,6 +153,14 @@ class Engine(ABC):
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release what the engine holds (temporary tables, views)."""
+
+
+def _key(row: dict[str, Any], by: list[str]) -> Any:
+    return row[by[0]] if len(by) == 1 else tuple(row[b] for b in by)
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 @contextmanager
@@ -103,6 +180,12 @@ class DuckDBEngine(Engine):
         # spill files go to a private directory, never the working directory
         self._spill = Path(tempfile.mkdtemp(prefix="opcanvas-duckdb-", dir=temp_dir))
         self.con = duck(memory_limit, str(self._spill))
+        # materialised frames go to a database file next to the spill files: DuckDB stores
+        # them compressed (about a third of the in-memory size of the instance table) and
+        # may drop their pages from memory without writing, which leaves the memory limit
+        # to the aggregations instead of spilling them
+        store = (self._spill / "tables.duckdb").as_posix().replace("'", "''")
+        self.con.execute(f"ATTACH '{store}' AS {STORE}")
         self._keep: list[Any] = []
 
     def events(self, log: EventLog) -> nw.LazyFrame[Any]:
@@ -115,7 +198,7 @@ class DuckDBEngine(Engine):
         return nw.from_native(self.con.table(name))
 
     def materialize(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
-        name = f"opcanvas_t{next(_names)}"
+        name = f"{STORE}.opcanvas_t{next(_names)}"
         frame.to_native().to_table(name)
         return nw.from_native(self.con.table(name))
 
@@ -131,13 +214,68 @@ class DuckDBEngine(Engine):
         self, frame: nw.LazyFrame[Any], by: str, order: str, value: str, sep: str,
         bounded: bool,
     ) -> tuple[nw.LazyFrame[Any], bool]:  # fmt: skip
-        if not bounded:
-            return super().sequence_keys(frame, by, order, value, sep, bounded)
-        # an ordered string aggregate holds every group in memory; a sum of 64-bit hashes of
-        # (value, position) is a plain aggregate that spills (collision odds ~ variants²/2⁶⁴)
+        # an ordered string aggregate sorts every group and holds it in memory; two sums of
+        # 64-bit hashes of (value, position) are plain aggregates, several times faster, that
+        # spill. ``order`` is a position, unique in its group, so a sequence is the set of its
+        # (value, position) pairs: different sequences get the same key only if both sums
+        # collide (odds about variants² / 2¹²⁹)
         rel = frame.to_native()
-        agg = f'"{by}", CAST(sum(CAST(hash("{value}", "{order}") AS HUGEINT)) AS VARCHAR) AS key'
-        return nw.from_native(rel.aggregate(agg, f'"{by}"')), False
+        v, o = _quote(value), _quote(order)
+        first = f"sum(CAST(hash({v}, {o}) AS HUGEINT))"
+        second = f"sum(CAST(hash({o}, {v}, 'opcanvas') AS HUGEINT))"
+        agg = f"{_quote(by)}, CAST({first} AS VARCHAR) || ':' || CAST({second} AS VARCHAR) AS key"
+        return nw.from_native(rel.aggregate(agg, _quote(by))), False
+
+    def windows(
+        self, frame: nw.LazyFrame[Any], by: list[str], order: list[str],
+        columns: dict[str, tuple[str, str]],
+    ) -> nw.LazyFrame[Any]:  # fmt: skip
+        # one window clause for every column: DuckDB sorts the partitions once
+        upto = "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
+        before = "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING"
+        spec = (
+            f"PARTITION BY {', '.join(_quote(b) for b in by)} "
+            f"ORDER BY {', '.join(f'{_quote(o)} ASC NULLS FIRST' for o in order)}"
+        )
+        calls = {"cum_count": ("count", upto), "cum_max": ("max", upto),
+                 "cum_min": ("min", upto), "lag": ("lag", ""), "max_before": ("max", before),
+                 "min_before": ("min", before)}  # fmt: skip
+        exprs = []
+        for alias, (kind, column) in columns.items():
+            if kind not in calls:
+                raise ValueError(f"unknown window function {kind!r}; expected one of {WINDOWS}")
+            function, frame_clause = calls[kind]
+            column_sql = _quote(column)
+            window = f"{function}({column_sql}) OVER ({spec} {frame_clause})"
+            if kind in ("cum_max", "cum_min"):  # null where the value is, as in Narwhals
+                window = f"CASE WHEN {column_sql} IS NOT NULL THEN {window} END"
+            exprs.append(f"{window} AS {_quote(alias)}")
+        name = f"opcanvas_w{next(_names)}"
+        query = f"SELECT *, {', '.join(exprs)} FROM {name}"
+        return nw.from_native(frame.to_native().query(name, query))
+
+    @property
+    def native_quantiles(self) -> bool:
+        return True
+
+    def quantiles(
+        self, frame: nw.LazyFrame[Any], by: list[str], column: str,
+        quantiles: dict[str, float],
+    ) -> dict[Any, dict[str, float | None]]:  # fmt: skip
+        # one list-valued quantile holds each group's values once, not once per quantile
+        keys = ", ".join(_quote(b) for b in by)
+        levels = ", ".join(repr(float(q)) for q in quantiles.values())
+        name = f"opcanvas_q{next(_names)}"
+        query = (
+            f"SELECT {keys}, quantile_cont({_quote(column)}, [{levels}]) AS _q FROM {name} "
+            f"WHERE {_quote(column)} IS NOT NULL GROUP BY {keys}"
+        )
+        rows = frame.to_native().query(name, query).fetchall()
+        found: dict[Any, dict[str, float | None]] = {}
+        for row in rows:
+            key = row[0] if len(by) == 1 else tuple(row[: len(by)])
+            found[key] = dict(zip(quantiles, row[-1], strict=True))
+        return found
 
     def close(self) -> None:
         self.con.close()

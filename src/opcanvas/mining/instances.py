@@ -104,20 +104,23 @@ def build_instances(
     else:
         events = events.with_columns(step=nw.col("activity"))
     kinds = _kinds(log)
-    starts = unmatched_starts = 0
+    starts = 0
     if log.time_model == "lifecycle":
-        raw, starts, unmatched_starts = _paired(engine, events)
+        raw, starts = _paired(engine, events)
     else:
         used = events if kinds is None else events.filter(_is_in("lifecycle", kinds, nulls=True))
         raw = _single(used, log.time_model)
     timed, begin, finish = _on_basis(engine, raw, basis, log)
     lanes = log.columns.role is not None
-    instances = engine.materialize(with_context(timed, begin, finish, lanes))
+    instances = engine.materialize(with_context(engine, timed, begin, finish, lanes))
+    if basis.kind == "elapsed":  # the basis times are the real ones: not stored twice
+        instances = instances.with_columns(bstart=nw.col("start_eff"), bend=nw.col("end"))
     counts = engine.rows(
         instances.select(nw.len().alias("n"), nw.col("service").count().alias("with_start"))
     )[0]
     n, with_start = int(counts["n"]), int(counts["with_start"])
     unmatched_completes = n - with_start if log.time_model == "lifecycle" else 0
+    unmatched_starts = starts - with_start if log.time_model == "lifecycle" else 0
     ignored = total - n - starts
     return instances, InstanceCounts(
         log.time_model, n, with_start, unmatched_completes, unmatched_starts, max(ignored, 0)
@@ -149,8 +152,8 @@ def _single(events: nw.LazyFrame[Any], model: str) -> nw.LazyFrame[Any]:
     )  # fmt: skip
 
 
-def _paired(engine: Engine, events: nw.LazyFrame[Any]) -> tuple[nw.LazyFrame[Any], int, int]:
-    """Instances, the number of start events, and how many starts stayed unmatched."""
+def _paired(engine: Engine, events: nw.LazyFrame[Any]) -> tuple[nw.LazyFrame[Any], int]:
+    """Instances and the number of start events."""
     group = [CASE, "activity"]
     marked = events.filter(
         _is_in("lifecycle", sorted(START_WORDS | COMPLETE_WORDS), nulls=True)
@@ -169,15 +172,17 @@ def _paired(engine: Engine, events: nw.LazyFrame[Any]) -> tuple[nw.LazyFrame[Any
     done = marked.filter(nw.col("is_start") == 0).with_columns(
         x=nw.col("starts_before") - nw.col("number")
     )
-    done = done.with_columns(low=nw.col("x").cum_min().over(*group, order_by=PAIR_ORDER))
-    done = done.with_columns(c=nw.min_horizontal(nw.col("low"), nw.lit(0)))
+    # c = min(running min of x, 0); the previous complete's c is the same over the rows
+    # before this one (0 for the first complete)
+    done = engine.windows(done, group, PAIR_ORDER,
+                          {"low": ("cum_min", "x"), "low_before": ("min_before", "x")})  # fmt: skip
     done = done.with_columns(
-        c_prev=nw.col("c").shift(1).over(*group, order_by=PAIR_ORDER).fill_null(0)
+        c=nw.min_horizontal(nw.col("low"), nw.lit(0)),
+        c_prev=nw.min_horizontal(nw.col("low_before").fill_null(0), nw.lit(0)),
     )
     matched = nw.col("c") == nw.col("c_prev")
     done = done.with_columns(
         k=nw.when(matched).then(nw.col("number") + nw.col("c")).otherwise(nw.lit(-1)),
-        paired=matched.cast(nw.Int64),
     )
     joined = done.drop("start").join(starts, on=[CASE, "activity", "k"], how="left")
     instances = joined.select(
@@ -186,10 +191,9 @@ def _paired(engine: Engine, events: nw.LazyFrame[Any]) -> tuple[nw.LazyFrame[Any
         nw.coalesce(nw.col("role"), nw.col("start_role")).alias("role"),
         "row", "month",
     )  # fmt: skip
+    # matched completes are the instances with a start: counted once they are built
     sums = engine.rows(marked.select(nw.col("is_start").sum().alias("s")))[0]
-    paired = engine.rows(done.select(nw.col("paired").sum().alias("p")))[0]
-    started = int(sums["s"] or 0)
-    return instances, started, started - int(paired["p"] or 0)
+    return instances, int(sums["s"] or 0)
 
 
 def _on_basis(
@@ -218,36 +222,37 @@ def _on_basis(
 
 
 def with_context(
-    raw: nw.LazyFrame[Any], begin: str = "bstart", finish: str = "bend", lanes: bool = True
+    engine: Engine,
+    raw: nw.LazyFrame[Any],
+    begin: str = "bstart",
+    finish: str = "bend",
+    lanes: bool = True,
 ) -> nw.LazyFrame[Any]:
     """Per-case position, wait, active time, directly-follows time, handoff and lane flags.
 
     ``begin``/``finish`` hold the instance's times on the chosen clock. Only what the metrics
-    read is kept (previous values become flags), so the materialised table stays narrow.
+    read is kept (previous values become flags), so the materialised table stays narrow; on
+    elapsed time (``begin`` is ``start_eff``) the basis columns are not stored at all.
     """
-    case_order = {"order_by": ORDER}
     previous = {
-        "pos": nw.col("end").cum_count().over(CASE, **case_order),
-        "running_end": nw.col(finish).cum_max().over(CASE, **case_order),
-        "prev_bend": nw.col(finish).shift(1).over(CASE, **case_order),
-        "prev_step": nw.col("step").shift(1).over(CASE, **case_order),
-        "prev_resource": nw.col("resource").shift(1).over(CASE, **case_order),
+        "pos": ("cum_count", "end"),
+        "prev_running_end": ("max_before", finish),
+        "prev_bend": ("lag", finish),
+        "prev_step": ("lag", "step"),
+        "prev_resource": ("lag", "resource"),
     }
     if lanes:
-        previous["prev_role"] = nw.col("role").shift(1).over(CASE, **case_order)
-    frame = raw.with_columns(**previous)
-    frame = frame.with_columns(
-        prev_running_end=nw.col("running_end").shift(1).over(CASE, **case_order)
-    )
+        previous["prev_role"] = ("lag", "role")
+    frame = engine.windows(raw, [CASE], ORDER, previous)
     b, f = nw.col(begin), nw.col(finish)
     first = nw.col("prev_running_end").is_null()
     gap = b - nw.col("prev_running_end")
     covered_from = nw.max_horizontal(b, nw.col("prev_running_end"))
     null = nw.lit(None, nw.Int64())
     lane = _changed("role", "prev_role") if lanes else nw.lit(False)
+    basis = [] if begin == "start_eff" else [b.alias("bstart"), f.alias("bend")]
     return frame.select(
-        CASE, "step", "resource", "start_eff", "end", b.alias("bstart"), f.alias("bend"),
-        "month", "pos", "prev_step",
+        CASE, "step", "resource", "start_eff", "end", *basis, "month", "pos", "prev_step",
         nw.when(first).then(null).otherwise(nw.max_horizontal(gap, nw.lit(0))).alias("wait"),
         nw.when(first).then(f - b).otherwise(
             nw.max_horizontal(f - covered_from, nw.lit(0))

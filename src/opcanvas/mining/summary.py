@@ -4,14 +4,18 @@ Quantiles follow Hyndman & Fan type 7 (the default of NumPy, R, DuckDB ``quantil
 Spark ``percentile``): with ``h = (n − 1)·q``, the value at rank ``⌊h⌋`` plus ``h − ⌊h⌋`` of
 the step to the next. Values are minutes.
 
-Two exact ways to get them, same numbers: as aggregates (fast; the engine holds every value of
-a group in memory) or, for large logs, from a window that ranks the values of each group —
-a sort, which DuckDB and Spark spill to disk — keeping only the ranks each quantile needs.
+Three exact ways to get them, same numbers: as aggregates in the group-by that computes the
+counts and means (the engine holds every value of a group in memory, once per quantile); in a
+query of their own where the engine computes several quantiles from one copy of the values
+(:meth:`Engine.quantiles` on DuckDB); or, for large logs, from a window that ranks the values
+of each group — a sort, which DuckDB and Spark spill to disk — keeping only the ranks each
+quantile needs.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import reduce
@@ -51,9 +55,10 @@ class Summaries:
     def __init__(self, engine: Engine, windowed: bool) -> None:
         self.engine = engine
         self.windowed = windowed
+        self.separate = windowed or engine.native_quantiles
 
     def exprs(self, column: str, prefix: str) -> list[nw.Expr]:
-        return summary_exprs(column, prefix, quantiles=not self.windowed)
+        return summary_exprs(column, prefix, quantiles=not self.separate)
 
     def complete(
         self,
@@ -63,10 +68,16 @@ class Summaries:
         column: str,
         prefix: str,
     ) -> None:
-        """Add ``{prefix}_median``/``_p85``/``_p95`` to ``rows`` (keyed like ``by``) if windowed."""
-        if not self.windowed:
+        """Add ``{prefix}_median``/``_p85``/``_p95`` to ``rows`` (keyed like ``by``) unless
+        :meth:`exprs` computed them."""
+        if not self.separate:
             return
-        for key, values in window_quantiles(self.engine, frame, by, column).items():
+        found: Mapping[Any, Mapping[str, float | None]]
+        if self.windowed:
+            found = window_quantiles(self.engine, frame, by, column)
+        else:
+            found = self.engine.quantiles(frame, by, column, QUANTILES)
+        for key, values in found.items():
             if key in rows:
                 rows[key].update({f"{prefix}_{name}": v for name, v in values.items()})
 
