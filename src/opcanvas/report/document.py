@@ -176,6 +176,7 @@ class Deliverable:
     sections: tuple[Section, ...]
     conventions: tuple[tuple[str, str], ...] = ()
     landscape: bool = False  # print on landscape pages (wide maps and tables)
+    paper: str = "A4"  # "A3": print on A3 landscape pages, so maps keep their text readable
 
     @property
     def heading(self) -> str:

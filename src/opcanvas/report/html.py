@@ -12,6 +12,8 @@ True
 
 from __future__ import annotations
 
+import re
+
 from opcanvas.report.document import (
     Block,
     Bullets,
@@ -24,6 +26,7 @@ from opcanvas.report.document import (
     Paragraph,
     Section,
     Table,
+    text,
 )
 from opcanvas.report.safety import html_text, sanitize_svg
 
@@ -77,7 +80,7 @@ td.none { color: var(--muted); }
 .empty { color: var(--muted); font-style: italic; }
 figure { margin: 1rem 0 1.5rem; }
 figure .svg { overflow-x: auto; }
-figure svg { width: 100%; height: auto; display: block; }
+figure svg, figure img { width: 100%; height: auto; display: block; }
 figcaption { color: var(--muted); font-size: .85rem; margin-top: .3rem; }
 .files li { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .85rem; }
 footer { color: var(--muted); font-size: .8rem; margin: 3rem 0 1rem; }
@@ -109,6 +112,7 @@ footer { color: var(--muted); font-size: .8rem; margin: 3rem 0 1rem; }
         @bottom-right { content: "Page " counter(page) " of " counter(pages);
                         font: 7.5pt "DejaVu Sans", sans-serif; color: #5b6677; } }
 @page wide { size: A4 landscape; margin: 12mm 12mm 16mm; }
+@page map { size: A3 landscape; margin: 7mm 10mm 10mm; }  /* map text prints at 6 pt or more */
 @media print {
   html { font-size: 9.5pt; }
   main { max-width: none; padding: 0; }
@@ -120,9 +124,16 @@ footer { color: var(--muted); font-size: .8rem; margin: 3rem 0 1rem; }
   thead { display: table-header-group; }
   tr, figure, .conventions, .missing { break-inside: avoid; }
   figure.wide, section.wide { page: wide; }
-  figure:not(.wide) svg { max-height: 150mm; }
-  section.wide figure.wide svg { max-height: 110mm; }
-  section.wide figure:not(.wide) svg { max-height: 70mm; }
+  section.a3, section.a3 figure.wide { page: map; }
+  figure:not(.wide) svg, figure:not(.wide) img { max-height: 150mm; }
+  section.wide figure.wide svg, section.wide figure.wide img { max-height: 110mm; }
+  section.wide figure:not(.wide) svg, section.wide figure:not(.wide) img { max-height: 70mm; }
+  /* a map under its heading fills the A3 page: five swim lanes (1,190 px) print 9.5 px text
+     at 6 pt */
+  section.a3 .part.newpage > h2 { margin-top: 0; }
+  section.a3 figure.wide { margin-top: .3rem; }
+  section.a3 figure.wide svg, section.a3 figure.wide img { max-height: 265mm; }
+  section.a3 figure:not(.wide) svg, section.a3 figure:not(.wide) img { max-height: 110mm; }
   .table-wrap.short { break-inside: avoid; }
   .part.newpage { break-before: page; }
   figure .svg { overflow: visible; }
@@ -150,7 +161,7 @@ def _cell(cell: Cell, numeric: bool) -> str:
 CHARS_PER_LINE = 110  # about this many 8 pt characters fit the width of an A4 portrait page
 CHARS_PER_LINE_WIDE = 160  # ... and of a landscape page
 MAX_COLUMN = 42
-SHORT_TABLE = 15  # rows; a table this short is kept on one page in print
+SHORT_TABLE = 22  # printed lines (a row's padding counts half a line): kept on one page
 
 
 def _weights(table: Table, line: int) -> list[float]:
@@ -171,6 +182,27 @@ def _weights(table: Table, line: int) -> list[float]:
     if spare <= excess:  # even at their floors the columns overflow: keep the proportions
         return [float(f) for f in floors]
     return [w - (w - f) * excess / spare for w, f in zip(wants, floors, strict=True)]
+
+
+def _printed_lines(table: Table, weights: list[float]) -> float:
+    """About how tall the printed table is, in lines: each row as tall as its cell that wraps
+    most (the column's width in characters, less its padding), plus half a line of padding.
+
+    >>> _printed_lines(Table(("A", "B"), ((text("x" * 30), text("y")),)), [12.0, 8.0])
+    5.0
+    """
+    total = 0.0
+    for row in ((text(c) for c in table.columns), *table.rows):
+        cells = list(row)
+        tallest = max(
+            (
+                -(-len(cell.text) // max(1, int(w) - 2))
+                for cell, w in zip(cells, weights, strict=True)
+            ),
+            default=1,
+        )
+        total += max(1, tallest) + 0.5
+    return total
 
 
 EM_PER_CHAR = 0.55  # average width of a table character, in em of the table's font
@@ -207,14 +239,46 @@ def _table(table: Table, line: int) -> str:
     caption = f"<caption>{html_text(table.caption)}</caption>" if table.caption else ""
     cols, style = _colgroup(table, line)
     wide = ' class="wide"' if len(table.columns) > 4 else ""
-    short = " short" if len(table.rows) <= SHORT_TABLE else ""
+    short = " short" if _printed_lines(table, _weights(table, line)) <= SHORT_TABLE else ""
     return (
         f'<div class="table-wrap{short}"><table{wide} style="{style}">{caption}{cols}'
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
 
 
-def _block(block: Block, line: int = CHARS_PER_LINE) -> str:
+IMAGE_URL = "opcanvas-figure:"  # print only: figures served from memory to WeasyPrint
+_SVG_ROOT = re.compile(r"<svg\b[^>]*>")
+_STYLE = re.compile(r'\sstyle="([^"]*)"')
+
+
+def _image(svg: str, images: dict[str, str]) -> str:
+    """An ``<img>`` for the printed page, the SVG kept aside as a file of its own.
+
+    WeasyPrint parses and styles every element of an inline SVG as part of the page (half the
+    report's elements); as an image it only reads the drawing. The root's ``max-width`` moves
+    to the ``<img>``, and the namespaces the inline form drops come back.
+
+    >>> images = {}
+    >>> _image('<svg viewBox="0 0 4 2" style="max-width:4px"><text>a</text></svg>', images)
+    '<img src="opcanvas-figure:0" alt="" style="max-width:4px">'
+    >>> images["opcanvas-figure:0"]
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 2"><text>a</text></svg>'
+    """
+    root = _SVG_ROOT.match(svg)
+    if root is None:  # sanitize_svg always gives an <svg> root; anything else stays inline
+        return svg
+    style = _STYLE.search(root.group(0))
+    tag = _STYLE.sub("", root.group(0), count=1)
+    spaces = ' xmlns="http://www.w3.org/2000/svg"'
+    if "xlink:" in svg:
+        spaces += ' xmlns:xlink="http://www.w3.org/1999/xlink"'
+    url = f"{IMAGE_URL}{len(images)}"
+    images[url] = "<svg" + spaces + tag[len("<svg") :] + svg[root.end() :]
+    style_attr = f' style="{style.group(1)}"' if style else ""
+    return f'<img src="{url}" alt=""{style_attr}>'
+
+
+def _block(block: Block, line: int = CHARS_PER_LINE, images: dict[str, str] | None = None) -> str:
     if isinstance(block, Paragraph):
         return f"<p>{html_text(block.text)}</p>"
     if isinstance(block, Bullets):
@@ -225,8 +289,10 @@ def _block(block: Block, line: int = CHARS_PER_LINE) -> str:
         return _table(block, line)
     if isinstance(block, Figure):
         wide = ' class="wide"' if block.wide else ""
+        svg = sanitize_svg(block.svg, responsive=True)
+        drawing = svg if images is None else _image(svg, images)
         return (
-            f'<figure{wide}><div class="svg">{sanitize_svg(block.svg, responsive=True)}</div>'
+            f'<figure{wide}><div class="svg">{drawing}</div>'
             f"<figcaption>{html_text(block.caption)}</figcaption></figure>"
         )
     if isinstance(block, Missing):
@@ -240,11 +306,11 @@ def _block(block: Block, line: int = CHARS_PER_LINE) -> str:
     raise TypeError(f"unknown block {type(block).__name__}")
 
 
-def _section(section: Section, line: int) -> str:
+def _section(section: Section, line: int, images: dict[str, str] | None) -> str:
     page = " newpage" if section.new_page else ""
     return (
         f'<div class="part{page}"><h2>{html_text(section.title)}</h2>'
-        + "".join(_block(b, line) for b in section.blocks)
+        + "".join(_block(b, line, images) for b in section.blocks)
         + "</div>"
     )
 
@@ -259,15 +325,16 @@ def _conventions(deliverable: Deliverable) -> str:
     return f'<aside class="conventions"><h3>Conventions in force</h3><dl>{rows}</dl></aside>'
 
 
-def _deliverable(deliverable: Deliverable) -> str:
+def _deliverable(deliverable: Deliverable, images: dict[str, str] | None) -> str:
     wide = " wide" if deliverable.landscape else ""
+    wide += " a3" if deliverable.paper == "A3" else ""
     line = CHARS_PER_LINE_WIDE if deliverable.landscape else CHARS_PER_LINE
     return (
         f'<section class="deliverable{wide}" id="d-{html_text(deliverable.key)}">'
         f"<h1>{html_text(deliverable.heading)}</h1>"
         f'<p class="summary">{html_text(deliverable.summary)}</p>'
         + _conventions(deliverable)
-        + "".join(_section(s, line) for s in deliverable.sections)
+        + "".join(_section(s, line, images) for s in deliverable.sections)
         + "</section>"
     )
 
@@ -292,9 +359,13 @@ def _cover(document: Document) -> str:
     )
 
 
-def render_html(document: Document) -> str:
-    """The whole report as one HTML page (a string); every canvas text is escaped."""
-    body = _cover(document) + "".join(_deliverable(d) for d in document.deliverables)
+def render_html(document: Document, *, images: dict[str, str] | None = None) -> str:
+    """The whole report as one HTML page (a string); every canvas text is escaped.
+
+    With ``images`` (the PDF's form), each figure is an ``<img>`` whose SVG is put in
+    ``images`` under its URL (``opcanvas-figure:N``) instead of being inlined.
+    """
+    body = _cover(document) + "".join(_deliverable(d, images) for d in document.deliverables)
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

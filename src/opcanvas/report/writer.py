@@ -28,6 +28,8 @@ from opcanvas.report.figures import build_figures
 from opcanvas.report.formats import ALL_FORMATS, FORMATS, ICS_FILE
 from opcanvas.report.html import render_html
 from opcanvas.report.markdown import render_markdown
+from opcanvas.report.pdf import render_pdf as render_pdf  # re-exported: opcanvas.report
+from opcanvas.report.pdf_worker import PdfWorker
 from opcanvas.report.safety import slug
 from opcanvas.report.summary import Summary, summarize
 from opcanvas.report.xlsx import render_xlsx
@@ -72,8 +74,10 @@ class ReportResult:
 
 
 def steps(formats: Sequence[str]) -> list[str]:
-    """The progress steps of :func:`write_report`, in order."""
-    return ["figures", "document", *formats, "companion files", "move into place"]
+    """The progress steps of :func:`write_report`, in order (the PDF, printed meanwhile in a
+    child process, is waited for last)."""
+    ordered = [f for f in formats if f != "pdf"] + (["pdf"] if "pdf" in formats else [])
+    return ["figures", "document", *ordered, "companion files", "move into place"]
 
 
 def report_steps(formats: Sequence[str]) -> list[str]:
@@ -110,25 +114,6 @@ def build_report(
     return result, summarize(assessment)
 
 
-def render_pdf(html: str) -> tuple[bytes, int]:
-    """The HTML printed to PDF by WeasyPrint; returns the bytes and the page count.
-
-    The report is self-contained, so the URL fetcher allows no protocol at all: any attempt to
-    load a resource stops the rendering with a ReportError instead of touching the network.
-    """
-    import weasyprint  # imported here: it takes a second and only the PDF needs it
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher
-
-    fetcher = URLFetcher(allowed_protocols=frozenset(), fail_on_errors=True)
-    try:
-        document = weasyprint.HTML(string=html, url_fetcher=fetcher).render()
-    except FatalURLFetchingError as exc:
-        raise ReportError(f"the report tried to load an external resource ({exc})") from None
-    data = document.write_pdf()
-    assert data is not None
-    return data, len(document.pages)
-
-
 def _json(a: Assessment) -> str:
     return json.dumps(a.to_dict(), indent=2, sort_keys=True, default=str, ensure_ascii=False) + "\n"
 
@@ -143,10 +128,14 @@ class _Staging:
         self.written: list[str] = []
 
     def put(self, relative: str, data: str | bytes) -> None:
+        self.path(relative).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        self.written.append(relative)
+
+    def path(self, relative: str) -> Path:
+        """Where ``relative`` is staged (for a file another process writes)."""
         path = self.tmp / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-        self.written.append(relative)
+        return path
 
     def commit(self) -> None:
         for relative in self.written:
@@ -186,13 +175,15 @@ def write_report(
     base = slug(a.canvas.organization, default="opcanvas")
     calendar_start = a.canvas.roadmap.start or start
     stage = _Staging(target)
+    # the PDF prints in a child process; it starts now to load WeasyPrint during the figures
+    worker = PdfWorker() if "pdf" in formats else None
     try:
         figures = build_figures(a, extra_figures)
         tick("figures")
         ics_file = ICS_FILE if calendar_start is not None else None
         document = build_document(a, figures, ics_file=ics_file)
         tick("document")
-        pages = _write_formats(a, document, stage, base, formats, tick)
+        pages = _write_formats(a, document, stage, base, formats, tick, worker)
         for figure in figures.all():
             if figure.file:
                 stage.put(figure.file, figure.svg)
@@ -204,6 +195,8 @@ def write_report(
         stage.commit()
         tick("move into place")
     except BaseException:
+        if worker is not None:
+            worker.cancel()
         stage.discard()
         raise
     return ReportResult(
@@ -218,17 +211,21 @@ def write_report(
 
 def _write_formats(
     a: Assessment, document: Document, stage: _Staging, base: str, formats: Sequence[str],
-    tick: Progress,
+    tick: Progress, worker: PdfWorker | None,
 ) -> int | None:  # fmt: skip
-    pages = None
-    html = render_html(document) if {"html", "pdf"} & set(formats) else ""
+    """Every format in ``formats``; the PDF prints in ``worker`` while the others are written."""
+    pdf_name = base + FORMATS["pdf"].suffix
+    if worker is not None:
+        images: dict[str, str] = {}
+        printed = render_html(document, images=images)  # figures as images: faster to print
+        worker.submit(printed, images, stage.path(pdf_name))
     for fmt in formats:
         name = base + FORMATS[fmt].suffix
         if fmt == "html":
-            stage.put(name, html)
+            stage.put(name, render_html(document))
         elif fmt == "pdf":
-            data, pages = render_pdf(html)
-            stage.put(name, data)
+            stage.written.append(name)  # written by the worker, moved into place with the rest
+            continue
         elif fmt == "xlsx":
             stage.put(name, render_xlsx(document, a.canvas))
         elif fmt == "md":
@@ -236,4 +233,8 @@ def _write_formats(
         elif fmt == "json":
             stage.put(name, _json(a))
         tick(fmt)
+    if worker is None:
+        return None
+    pages = worker.pages()
+    tick("pdf")
     return pages

@@ -96,12 +96,13 @@ def _stream_section(
 ) -> Section:
     canvas = a.canvas
     flow = a.flow.streams[ref]
-    blocks: list[Block] = [_header(canvas, stream)]
+    # the maps come first, under the stream's heading, so a printed map can fill its page
+    blocks: list[Block] = []
     for key in (f"map:{ref}:current", f"map:{ref}:future"):
         figure = figures.get(key)
         if figure is not None:
             blocks.append(figure)
-    blocks.append(totals_table(canvas, flow))
+    blocks += [_header(canvas, stream), totals_table(canvas, flow)]
     blocks += [metrics_table(canvas, flow), people_systems_table(stream, flow)]
     if len(flow.critical_path) > 1 and any(not s.on_critical_path for s in flow.steps):
         path = " → ".join(step_name(flow, s) or s for s in flow.critical_path)
@@ -201,6 +202,7 @@ def build_maps(a: Assessment, figures: FigureSet) -> Deliverable:
             *_stream_sections(a, figures),
         ),
         landscape=True,
+        paper="A3",
         conventions=merge(
             pick(a.conventions["flow"], *FLOW_CONVENTIONS), (("roles (RACI)", RACI_RULE),)
         ),
