@@ -21,7 +21,6 @@ happens once, at the end.
 
 from __future__ import annotations
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -89,6 +88,8 @@ class Canonicaliser:
         values = _column(table, name, n)
         if pa.types.is_integer(values.type) or pa.types.is_floating(values.type):
             return values.cast(pa.float64())
+        import pandas as pd  # only for text costs: importing it costs every run a third of a second
+
         series = pd.Series(values.cast(pa.string()).to_pandas(), dtype=object)
         numbers = pd.to_numeric(series, errors="coerce")
         self.bad_costs += int((numbers.isna() & series.notna() & (series != "")).sum())

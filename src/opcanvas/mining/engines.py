@@ -180,12 +180,16 @@ class DuckDBEngine(Engine):
         # spill files go to a private directory, never the working directory
         self._spill = Path(tempfile.mkdtemp(prefix="opcanvas-duckdb-", dir=temp_dir))
         self.con = duck(memory_limit, str(self._spill))
-        # materialised frames go to a database file next to the spill files: DuckDB stores
-        # them compressed (about a third of the in-memory size of the instance table) and
-        # may drop their pages from memory without writing, which leaves the memory limit
-        # to the aggregations instead of spilling them
-        store = (self._spill / "tables.duckdb").as_posix().replace("'", "''")
-        self.con.execute(f"ATTACH '{store}' AS {STORE}")
+        # under a memory limit, materialised frames go to a database file next to the spill
+        # files: DuckDB stores them compressed (about a third of the in-memory size of the
+        # instance table) and may drop their pages from memory without writing, which leaves
+        # the limit to the aggregations instead of spilling them. Without a limit, temporary
+        # tables in memory are faster (no compression)
+        self._prefix = ""
+        if memory_limit:
+            store = (self._spill / "tables.duckdb").as_posix().replace("'", "''")
+            self.con.execute(f"ATTACH '{store}' AS {STORE}")
+            self._prefix = f"{STORE}."
         self._keep: list[Any] = []
 
     def events(self, log: EventLog) -> nw.LazyFrame[Any]:
@@ -198,7 +202,7 @@ class DuckDBEngine(Engine):
         return nw.from_native(self.con.table(name))
 
     def materialize(self, frame: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
-        name = f"{STORE}.opcanvas_t{next(_names)}"
+        name = f"{self._prefix}opcanvas_t{next(_names)}"
         frame.to_native().to_table(name)
         return nw.from_native(self.con.table(name))
 

@@ -159,7 +159,11 @@ def _paired(engine: Engine, events: nw.LazyFrame[Any]) -> tuple[nw.LazyFrame[Any
         _is_in("lifecycle", sorted(START_WORDS | COMPLETE_WORDS), nulls=True)
     ).with_columns(
         is_start=nw.col("lifecycle").is_in(sorted(START_WORDS)).fill_null(False).cast(nw.Int64),
-    ).with_columns(is_complete=1 - nw.col("is_start"))  # fmt: skip
+    ).with_columns(is_complete=1 - nw.col("is_start")).select(
+        CASE, "activity", "step", "time", "resource", "role", "row", "month", "is_start",
+        "is_complete",
+    )  # fmt: skip
+    # (only what pairing and the instances read: the materialised table stays narrow)
     marked = marked.with_columns(
         starts_before=nw.col("is_start").cum_sum().over(*group, order_by=PAIR_ORDER),
         number=nw.col("is_complete").cum_sum().over(*group, order_by=PAIR_ORDER),
@@ -184,7 +188,7 @@ def _paired(engine: Engine, events: nw.LazyFrame[Any]) -> tuple[nw.LazyFrame[Any
     done = done.with_columns(
         k=nw.when(matched).then(nw.col("number") + nw.col("c")).otherwise(nw.lit(-1)),
     )
-    joined = done.drop("start").join(starts, on=[CASE, "activity", "k"], how="left")
+    joined = done.join(starts, on=[CASE, "activity", "k"], how="left")
     instances = joined.select(
         CASE, "step", "start", nw.col("time").alias("end"),
         nw.coalesce(nw.col("resource"), nw.col("start_resource")).alias("resource"),

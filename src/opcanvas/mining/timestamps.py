@@ -16,13 +16,15 @@ mixes +01:00 and +02:00 is visible). A value that cannot be read is an error nam
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from opcanvas.errors import EventLogError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 US = pa.timestamp("us")
 US_UTC = pa.timestamp("us", "UTC")
@@ -167,6 +169,8 @@ class TimestampParser:
 
     def _mixed(self, text: pa.Array, column: str, row_offset: int) -> pa.Array:
         """Slow path: pandas per value, offsets and naive values apart, errors located."""
+        import pandas as pd  # imported when text timestamps are parsed
+
         has_offset = pc.fill_null(pc.match_substring_regex(text, _OFFSET), False)
         series = pd.Series(text.to_pandas(), dtype=object)
         fmt = "ISO8601" if self.fmt == "ISO 8601" else self.fmt
@@ -194,6 +198,8 @@ def _detect(text: pa.Array, column: str) -> str:
     """The layout of a sample: strict ISO 8601, else a listed layout that reads all of it,
     else lenient ISO 8601, else the layout that reads the most (the full parse then names the
     rows it cannot read)."""
+    import pandas as pd  # imported when text timestamps are parsed
+
     sample = pc.drop_null(text)[:SAMPLE]
     if len(sample) == 0 or _strict_iso(sample):
         return "ISO 8601"
