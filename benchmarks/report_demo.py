@@ -4,13 +4,17 @@ Prepares the demo once (untimed: ``opcanvas demo`` simulates and mines two event
 the Northwind sample), then times ``opcanvas report CANVAS --format html,pdf,xlsx,md,json``
 as a fresh process, and each format on its own for the breakdown. The reference is the
 aim of 10 s for everything; the ratio is measured time / aim. Wall time and the CPU time of
-the child process are both printed (the machine may be shared: CPU time is the steadier).
+the child process (and its PDF worker) are both printed (the machine may be shared: CPU time
+is the steadier). Last, one more fresh process runs the same report through
+``build_report`` and prints when each step ended, from the start of the process: the PDF
+prints in a worker process meanwhile, so its step ends last.
 
 Usage: ``uv run python benchmarks/report_demo.py [RUNS]``
 """
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import statistics
@@ -63,13 +67,36 @@ def main(argv: list[str]) -> int:
                               "--format", fmt, "--json"])  # fmt: skip
             rows.append((f"{fmt} only", wall, cpu))
         pages = _pages(Path(tmp) / "all-0")
+        stages = _stages(canvas, Path(tmp) / "stages")
     print(f"\nreport of the demo canvas (Northwind Services, {pages} PDF pages), "
           f"{runs} runs, load average {os.getloadavg()[0]:.1f}")  # fmt: skip
     print(f"{'what':24} {'wall s':>8} {'cpu s':>8} {'wall / aim':>11}")
     for name, wall, cpu in rows:
         print(f"{name:24} {wall:8.2f} {cpu:8.2f} {wall / AIM_SECONDS:10.2f}x")
     print(f"aim: {AIM_SECONDS:.0f} s for all formats; min of runs: {min(walls):.2f} s wall")
+    print("\nsteps of one more run (s from process start, wall):")
+    print("  " + ", ".join(f"{name} {at:.1f}" for name, at in stages))
     return 0
+
+
+STAGES_CHILD = """
+import json, sys, time
+start = time.perf_counter()
+from opcanvas.report.writer import build_report
+marks = [("imports", time.perf_counter() - start)]
+build_report(sys.argv[1], sys.argv[2], formats=sys.argv[3].split(","),
+             progress=lambda step: marks.append((step, time.perf_counter() - start)))
+print(json.dumps(marks))
+"""
+
+
+def _stages(canvas: Path, out: Path) -> list[tuple[str, float]]:
+    """When each step of build_report ended, in one fresh process."""
+    done = subprocess.run(
+        [sys.executable, "-c", STAGES_CHILD, str(canvas), str(out), ",".join(FORMATS)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return [(name, at) for name, at in json.loads(done.stdout.strip().splitlines()[-1])]
 
 
 def _pages(directory: Path) -> int | str:

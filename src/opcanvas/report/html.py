@@ -161,19 +161,30 @@ def _cell(cell: Cell, numeric: bool) -> str:
 CHARS_PER_LINE = 110  # about this many 8 pt characters fit the width of an A4 portrait page
 CHARS_PER_LINE_WIDE = 160  # ... and of a landscape page
 MAX_COLUMN = 42
-SHORT_TABLE = 22  # printed lines (a row's padding counts half a line): kept on one page
+SHORT_TABLE = 24  # printed lines (a row's padding counts half a line): kept on one page
+
+
+LONG_WORD = (12, 24)  # a cell word this long (characters) widens its column, up to the cap
+
+
+def _longest_word(cell: Cell) -> int:
+    return max((len(w) for w in cell.text.split()), default=0) if cell.kind == "text" else 0
 
 
 def _weights(table: Table, line: int) -> list[float]:
     """Column widths in characters: content-sized, never narrower than the header's longest
-    word; when the table is wider than the line, the wide text columns give way first."""
+    word; a long word in the cells (an identifier such as a driver name, which would break
+    mid-word: DejaVu Sans runs wider than the estimate) asks for room to spare. When the table
+    is wider than the line, the wide text columns give way first."""
     wants, floors = [], []
     for i, name in enumerate(table.columns):
         longest_word = max((len(w) for w in name.split()), default=1)
         content = max((len(row[i].text) for row in table.rows), default=0)
+        cell_word = min(LONG_WORD[1], max((_longest_word(row[i]) for row in table.rows), default=0))
         floor = max(5, longest_word + 4)
         floors.append(floor)
-        wants.append(max(floor, (len(name) + 1) // 2 + 3, min(content, MAX_COLUMN) + 2))
+        word = cell_word + 4 if cell_word >= LONG_WORD[0] else 0
+        wants.append(max(floor, word, (len(name) + 1) // 2 + 3, min(content, MAX_COLUMN) + 2))
     total = sum(wants)
     if total <= line:
         return [float(w) for w in wants]
