@@ -9,6 +9,7 @@ and against plain Python.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import narwhals as nw
@@ -17,7 +18,9 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_summary import assert_close
 
+from opcanvas.mining import engines, mine, read_log
 from opcanvas.mining.engines import WINDOWS, DuckDBEngine, Engine
 from opcanvas.mining.summary import QUANTILES
 
@@ -121,3 +124,24 @@ def test_sequence_keys_equal_exactly_for_equal_sequences(engine: DuckDBEngine) -
     assert not exact
     assert keys["c1"] == keys["c2"]
     assert len({keys[c] for c in ("c1", "c3", "c4", "c5", "c6")}) == 5
+
+
+def test_enum_columns_change_no_number(logs_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Activities, resources and roles as DuckDB ENUMs: the same results as plain text."""
+    log = read_log(logs_dir / "simod_Production.xes.gz")
+    made = DuckDBEngine()
+    try:
+        made.events(log)
+        assert set(made._enums[id(log)][1]) >= {"activity", "resource"}
+        with_enums = mine(log, engine=made).to_dict()
+    finally:
+        made.close()
+    monkeypatch.setattr(engines, "ENUM_MAX", 0)
+    plain = DuckDBEngine()
+    try:
+        plain.events(log)
+        assert plain._enums[id(log)][1] == {}
+        as_text = mine(log, engine=plain).to_dict()
+    finally:
+        plain.close()
+    assert_close(with_enums, as_text)
