@@ -5,7 +5,7 @@ per-glyph ``x``/``dx``/``rotate`` lists work), which made the charts and maps ha
 PDF's run time: the demo report has about 2,200 text nodes and 34,000 characters in them.
 The report's SVGs place each text as a whole (one ``x`` and ``y``, no per-glyph lists, no
 ``letter-spacing`` or ``textLength``), so :func:`svg_text_runs` swaps in a drawer that shapes
-such a text once, as WeasyPrint's later releases do (Kozea/WeasyPrint#2754), and hands any
+such a text once, as proposed upstream (Kozea/WeasyPrint#2754), and hands any
 other text to WeasyPrint's own function. The swap lasts for one rendering and is skipped on a
 WeasyPrint whose SVG module does not look as expected, so an upgrade cannot break the PDF.
 

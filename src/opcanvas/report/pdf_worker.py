@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -38,6 +39,7 @@ class PdfWorker:
         self._ended: tuple[str, str] | None = None
         self._process = subprocess.Popen(
             [sys.executable, "-m", MODULE],
+            env=_child_environment(),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._errors,
@@ -93,6 +95,14 @@ class PdfWorker:
         self._errors.close()
         self._ended = (out, err)
         return out, err
+
+
+def _child_environment() -> dict[str, str]:
+    """This environment, with the directory this opcanvas was imported from first on the
+    child's path (so a source checkout or an adjusted ``sys.path`` prints with the same code)."""
+    root = str(Path(__file__).resolve().parents[2])
+    paths = [root, *os.environ.get("PYTHONPATH", "").split(os.pathsep)]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
 
 
 def _serve() -> int:
