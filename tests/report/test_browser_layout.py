@@ -25,6 +25,7 @@ pytestmark = needs_chromium
 
 BODY_TEXT_PX = 14  # the smallest comfortable reading size for running text on a phone
 SVG_LABEL_PX = 6  # the smallest label in a drawing, at the size the browser draws it
+A3_LANDSCAPE = (1191.0, 842.0)  # points: the maps deliverable prints on A3 landscape
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +137,7 @@ def test_the_probe_sees_requests(tmp_path: Path) -> None:
 
 def test_the_browser_prints_every_page(hostile_report: Written, tmp_path: Path) -> None:
     """Printing the HTML from the browser (not WeasyPrint's PDF): A4 pages, the maps on
-    landscape ones, and every page carries content above its footer."""
+    A3 landscape ones, and every page carries content above its footer."""
     pdf = tmp_path / "printed.pdf"
     print_to_pdf(hostile_report.result.main_files()["html"], pdf, tmp_path)
     info = subprocess.run(["pdfinfo", "-f", "1", "-l", "999", str(pdf)], check=True,
@@ -147,19 +148,21 @@ def test_the_browser_prints_every_page(hostile_report: Written, tmp_path: Path) 
         if line.startswith("Page") and " size:" in line
     ]
     assert len(sizes) > 0
-    portrait, landscape = A4, A4[::-1]
-    for number, size in enumerate(sizes, start=1):
-        assert size == pytest.approx(portrait, abs=1) or size == pytest.approx(landscape, abs=1), (
-            f"page {number} is {size} pt, not A4"
-        )
-    assert sizes[0] == pytest.approx(portrait, abs=1)  # the cover
-    assert any(s == pytest.approx(landscape, abs=1) for s in sizes)  # the maps
+    allowed = {"A4": A4, "A4 landscape": A4[::-1], "A3 landscape": A3_LANDSCAPE}
+    named = [
+        next((name for name, box in allowed.items() if size == pytest.approx(box, abs=1)), None)
+        for size in sizes
+    ]
+    assert None not in named, f"pages not A4 or A3 landscape: {sizes}"
+    assert named[0] == "A4"  # the cover
+    assert "A3 landscape" in named  # the maps
     subprocess.run(["pdftoppm", "-png", "-r", "20", str(pdf), str(tmp_path / "p")], check=True)
     pages = sorted(tmp_path.glob("p-*.png"))
     assert len(pages) == len(sizes)
-    for page in pages:
+    for page, size in zip(pages, sizes, strict=True):
         image = Image.open(page).convert("L")
         body = image.crop((0, 0, image.width, int(image.height * 0.9)))
-        share = sum(body.histogram()[:160]) / (body.width * body.height)
+        a4_share = A4[0] * A4[1] / (size[0] * size[1])  # ink counted against an A4 page
+        share = sum(body.histogram()[:160]) / (body.width * body.height * a4_share)
         assert share > 0.001, f"{page.name} is blank above its footer ({share:.2%} ink)"
         assert ImageStat.Stat(body).stddev[0] > 2, page.name
