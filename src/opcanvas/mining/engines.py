@@ -21,6 +21,9 @@ Narwhals default that Spark uses and a DuckDB version that computes the same num
   default needs a second window over the first and a second sort of the whole log).
 - :meth:`Engine.quantiles`: median, P85 and P95 per group; DuckDB computes the three from one
   list-valued ``quantile_cont`` (one copy of the values per group instead of three).
+- :meth:`Engine.events`: on DuckDB, activity, resource and role columns with few distinct
+  values are read as ENUMs (integer keys for every window, join and group-by; same strings
+  out), and under a memory limit materialised frames are kept compressed in a database file.
 
 Times are ``int64`` microseconds, so both engines compute identical durations; means and
 quantiles agree to the last bits of a double (the suite compares at 1e-12 relative).
