@@ -112,9 +112,8 @@ def build_instances(
         raw = _single(used, log.time_model)
     timed, begin, finish = _on_basis(engine, raw, basis, log)
     lanes = log.columns.role is not None
-    instances = engine.materialize(with_context(engine, timed, begin, finish, lanes))
-    if basis.kind == "elapsed":  # the basis times are the real ones: not stored twice
-        instances = instances.with_columns(bstart=nw.col("start_eff"), bend=nw.col("end"))
+    stored = engine.materialize(with_context(engine, timed, begin, finish, lanes))
+    instances = derived(stored, elapsed=basis.kind == "elapsed")
     counts = engine.rows(
         instances.select(nw.len().alias("n"), nw.col("service").count().alias("with_start"))
     )[0]
@@ -232,7 +231,8 @@ def with_context(
     finish: str = "bend",
     lanes: bool = True,
 ) -> nw.LazyFrame[Any]:
-    """Per-case position, wait, active time, directly-follows time, handoff and lane flags.
+    """Per-case position, the previous instance's step and finish, the running finish before
+    the instance, and handoff and lane flags: what is stored (see :func:`derived`).
 
     ``begin``/``finish`` hold the instance's times on the chosen clock. Only what the metrics
     read is kept (previous values become flags), so the materialised table stays narrow; on
@@ -248,25 +248,42 @@ def with_context(
     if lanes:
         previous["prev_role"] = ("lag", "role")
     frame = engine.windows(raw, [CASE], ORDER, previous)
-    b, f = nw.col(begin), nw.col(finish)
-    first = nw.col("prev_running_end").is_null()
-    gap = b - nw.col("prev_running_end")
-    covered_from = nw.max_horizontal(b, nw.col("prev_running_end"))
-    null = nw.lit(None, nw.Int64())
     lane = _changed("role", "prev_role") if lanes else nw.lit(False)
-    basis = [] if begin == "start_eff" else [b.alias("bstart"), f.alias("bend")]
+    basis = [] if begin == "start_eff" else [nw.col(begin).alias("bstart"),
+                                             nw.col(finish).alias("bend")]  # fmt: skip
     return frame.select(
         CASE, "step", "resource", "start_eff", "end", *basis, "month", "pos", "prev_step",
-        nw.when(first).then(null).otherwise(nw.max_horizontal(gap, nw.lit(0))).alias("wait"),
+        "prev_running_end", "prev_bend", (~nw.col("start").is_null()).alias("has_start"),
+        _changed("resource", "prev_resource").alias("handoff"),
+        lane.alias("lane_change"),
+    )  # fmt: skip
+
+
+def derived(stored: nw.LazyFrame[Any], elapsed: bool) -> nw.LazyFrame[Any]:
+    """The durations every metric reads, computed on read from the stored table (cheaper
+    than storing them: the instance table is the largest thing kept).
+
+    ``wait``: the gap since every earlier instance of the case had finished (null for the
+    first); ``active``: the new time the instance adds to the union of the case's intervals;
+    ``df_time``: from the previous instance's finish (floored at zero); ``service``: finish −
+    begin where there is a start.
+    """
+    if elapsed:  # the basis times are the real ones: not stored twice
+        stored = stored.with_columns(bstart=nw.col("start_eff"), bend=nw.col("end"))
+    b, f, running = nw.col("bstart"), nw.col("bend"), nw.col("prev_running_end")
+    first = running.is_null()
+    null = nw.lit(None, nw.Int64())
+    return stored.with_columns(
+        nw.when(first).then(null).otherwise(nw.max_horizontal(b - running, nw.lit(0))).alias(
+            "wait"
+        ),
         nw.when(first).then(f - b).otherwise(
-            nw.max_horizontal(f - covered_from, nw.lit(0))
+            nw.max_horizontal(f - nw.max_horizontal(b, running), nw.lit(0))
         ).alias("active"),
         nw.when(nw.col("prev_bend").is_null()).then(null).otherwise(
             nw.max_horizontal(b - nw.col("prev_bend"), nw.lit(0))
         ).alias("df_time"),
-        nw.when(nw.col("start").is_null()).then(null).otherwise(f - b).alias("service"),
-        _changed("resource", "prev_resource").alias("handoff"),
-        lane.alias("lane_change"),
+        nw.when(nw.col("has_start")).then(f - b).otherwise(null).alias("service"),
     )  # fmt: skip
 
 
