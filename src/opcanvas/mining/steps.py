@@ -125,26 +125,22 @@ def step_stats(
     )
     handoffs = instances.filter(nw.col("handoff"))
     delays = handoffs.group_by("step").agg(*summaries.exprs("df_time", "handoff"))
-    # per case, step and resource, then per case and step: executions, executions by known
-    # resources, distinct known resources (hash aggregations: no distinct counting)
-    # (large logs: each level materialised, so no two big hash tables are held at once)
-    per_resource = instances.group_by("case", "step", "resource").agg(nw.len().alias("k"))
-    if summaries.windowed:
-        per_resource = engine.materialize(per_resource)
+    # per case and step, instances ordered by resource (then time): the first opens the
+    # (case, step) pair, the second makes it a repeat; a known resource equal to the one
+    # before is a repeat by the same person, a different known one a redo by another. One
+    # window sort (it spills) instead of hash aggregations over every case × step × resource
+    ranked = engine.windows(
+        instances, ["case", "step"], ["resource", "start_eff", "end", "pos"],
+        {"k": ("cum_count", "end"), "prev_r": ("lag", "resource")},
+    )  # fmt: skip
     known = ~nw.col("resource").is_null()
-    per_pair = per_resource.group_by("case", "step").agg(
-        nw.col("k").sum().alias("n"),
-        nw.when(known).then(nw.col("k")).otherwise(nw.lit(0)).sum().alias("known"),
-        known.cast(nw.Int64).sum().alias("people"),
-    )
-    if summaries.windowed:
-        per_pair = engine.materialize(per_pair)
-    repeats = per_pair.group_by("step").agg(
-        nw.len().alias("cases"),
-        (nw.col("n") == 1).cast(nw.Int64).sum().alias("once"),
-        (nw.col("n") - 1).sum().alias("rework"),
-        (nw.col("known") - nw.col("people")).sum().alias("same"),
-        nw.max_horizontal(nw.col("people") - 1, nw.lit(0)).sum().alias("other"),
+    same = (nw.col("prev_r") == nw.col("resource")).fill_null(False)
+    repeats = ranked.group_by("step").agg(
+        (nw.col("k") == 1).cast(nw.Int64).sum().alias("cases"),
+        (nw.col("k") == 2).cast(nw.Int64).sum().alias("twice"),
+        (nw.col("k") > 1).cast(nw.Int64).sum().alias("rework"),
+        (known & same).cast(nw.Int64).sum().alias("same"),
+        (known & ~nw.col("prev_r").is_null() & ~same).cast(nw.Int64).sum().alias("other"),
     )
     rows = {r["step"]: r for r in engine.rows(main)}
     for prefix, column in measures.items():
@@ -152,7 +148,8 @@ def step_stats(
     delay_rows = {r["step"]: r for r in engine.rows(delays)}
     summaries.complete(delay_rows, handoffs, ["step"], "df_time", "handoff")
     for r in engine.rows(repeats):
-        rows[r["step"]].update({k: r[k] for k in ("cases", "once", "rework", "same", "other")})
+        rows[r["step"]].update({k: r[k] for k in ("cases", "rework", "same", "other")})
+        rows[r["step"]]["once"] = int(r["cases"]) - int(r["twice"])
     return [
         _one(step, rows[step], delay_rows.get(step, {}), int(rows[step]["once"]),
              activities.get(step, (step,)), total_cases, weeks, service_available)
