@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_summary import assert_close
 
-from opcanvas.mining import engines, mine, read_log
+from opcanvas.mining import MiningSettings, engines, mine, read_log
 from opcanvas.mining.engines import WINDOWS, DuckDBEngine, Engine
 from opcanvas.mining.summary import QUANTILES
 
@@ -145,3 +145,22 @@ def test_enum_columns_change_no_number(logs_dir: Path, monkeypatch: pytest.Monke
     finally:
         plain.close()
     assert_close(with_enums, as_text)
+
+
+def test_compressed_store_changes_no_number(
+    logs_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under a memory limit, large logs keep materialised frames in a database file."""
+    log = read_log(logs_dir / "simod_Production.xes.gz")
+    in_memory = mine(log, settings=MiningSettings(memory_limit="1GB")).to_dict()
+    monkeypatch.setattr(engines, "STORE_ABOVE", 0)
+    made = DuckDBEngine(memory_limit="1GB")
+    try:
+        stored = mine(log, engine=made).to_dict()
+        tables = made.con.execute(
+            f"SELECT count(*) FROM duckdb_tables() WHERE database_name = '{engines.STORE}'"
+        ).fetchone()
+    finally:
+        made.close()
+    assert tables is not None and tables[0] >= 2
+    assert_close(in_memory, stored)

@@ -23,7 +23,8 @@ Narwhals default that Spark uses and a DuckDB version that computes the same num
   list-valued ``quantile_cont`` (one copy of the values per group instead of three).
 - :meth:`Engine.events`: on DuckDB, activity, resource and role columns with few distinct
   values are read as ENUMs (integer keys for every window, join and group-by; same strings
-  out), and under a memory limit materialised frames are kept compressed in a database file.
+  out), and under a memory limit the materialised frames of large logs are kept compressed in
+  a database file.
 
 Times are ``int64`` microseconds, so both engines compute identical durations; means and
 quantiles agree to the last bits of a double (the suite compares at 1e-12 relative).
@@ -54,6 +55,8 @@ WINDOWS = ("cum_count", "cum_max", "cum_min", "lag", "max_before", "min_before")
 the row, the previous row's value, and the running max/min of the rows before the row."""
 _names = count()
 STORE = "opcanvas_store"
+STORE_ABOVE = 20_000_000
+"""Under a memory limit, logs above this many events keep materialised frames compressed."""
 ENUM_COLUMNS = ("activity", "resource", "role")
 ENUM_MAX = 65_535
 """Text columns with at most this many distinct values become DuckDB ENUMs (two bytes)."""
@@ -186,20 +189,14 @@ class DuckDBEngine(Engine):
         # spill files go to a private directory, never the working directory
         self._spill = Path(tempfile.mkdtemp(prefix="opcanvas-duckdb-", dir=temp_dir))
         self.con = duck(memory_limit, str(self._spill))
-        # under a memory limit, materialised frames go to a database file next to the spill
-        # files: DuckDB stores them compressed (about a third of the in-memory size of the
-        # instance table) and may drop their pages from memory without writing, which leaves
-        # the limit to the aggregations instead of spilling them. Without a limit, temporary
-        # tables in memory are faster (no compression)
+        self._limited = bool(memory_limit)
         self._prefix = ""
-        if memory_limit:
-            store = (self._spill / "tables.duckdb").as_posix().replace("'", "''")
-            self.con.execute(f"ATTACH '{store}' AS {STORE}")
-            self._prefix = f"{STORE}."
         self._keep: list[Any] = []
         self._enums: dict[int, tuple[EventLog, dict[str, str]]] = {}  # the log kept: ids stay
 
     def events(self, log: EventLog) -> nw.LazyFrame[Any]:
+        if self._limited and log.events > STORE_ABOVE and not self._prefix:
+            self._attach_store()
         rel = log.relation(self.con)
         key = id(log)
         if key not in self._enums:
@@ -210,6 +207,18 @@ class DuckDBEngine(Engine):
         replace = ", ".join(f"CAST({_quote(c)} AS {t}) AS {_quote(c)}" for c, t in casts.items())
         name = f"opcanvas_e{next(_names)}"
         return nw.from_native(rel.query(name, f"SELECT * REPLACE ({replace}) FROM {name}"))
+
+    def _attach_store(self) -> None:
+        """Materialised frames go to a database file next to the spill files from now on.
+
+        DuckDB stores them compressed (about a third of the in-memory size of the instance
+        table) and may drop their pages from memory without writing, which leaves the memory
+        limit to sorts and aggregations. Compressing costs time (about 2 s for 10M
+        instances), so it is done only for logs above :data:`STORE_ABOVE` events.
+        """
+        store = (self._spill / "tables.duckdb").as_posix().replace("'", "''")
+        self.con.execute(f"ATTACH '{store}' AS {STORE}")
+        self._prefix = f"{STORE}."
 
     def _enum_types(self, rel: Any) -> dict[str, str]:
         """Activities, resources and roles as ENUM types where there are few distinct values.
