@@ -56,7 +56,7 @@ def main() -> None:
         limit = [args.memory_limit] if EVENTS[name] >= 10_000_000 else []
         ours: list[Run] = []
         theirs: list[Run] = []
-        repeat = args.repeat if EVENTS[name] < 10_000_000 else 1  # minutes each at 10M+
+        repeat = args.repeat if EVENTS[name] < 100_000_000 else 1  # about 10 minutes at 100M
         for _ in range(repeat):
             ours.append(measure("opcanvas", "mine-opcanvas", str(path), *limit,
                                 timeout=args.timeout))  # fmt: skip
