@@ -85,6 +85,11 @@ class Engine(ABC):
     ) -> nw.LazyFrame[Any]:
         """Per ``by``: ``value`` strings joined by ``sep`` in ``order``, as column ``joined``."""
 
+    @abstractmethod
+    def with_md5(self, frame: nw.LazyFrame[Any], column: str, alias: str) -> nw.LazyFrame[Any]:
+        """``frame`` with ``alias``, the hex MD5 of ``column`` as text (Narwhals has no hash,
+        and the engines' own hashes differ: MD5 is one both compute identically)."""
+
     def sequence_keys(
         self, frame: nw.LazyFrame[Any], by: str, order: str, value: str, sep: str,
         bounded: bool,
@@ -266,6 +271,10 @@ class DuckDBEngine(Engine):
         agg = f'"{by}", string_agg("{value}", \'{quoted}\' ORDER BY "{order}") AS joined'
         return nw.from_native(rel.aggregate(agg, f'"{by}"'))
 
+    def with_md5(self, frame: nw.LazyFrame[Any], column: str, alias: str) -> nw.LazyFrame[Any]:
+        sql = f"*, md5(CAST({_quote(column)} AS VARCHAR)) AS {_quote(alias)}"
+        return nw.from_native(frame.to_native().project(sql))
+
     def sequence_keys(
         self, frame: nw.LazyFrame[Any], by: str, order: str, value: str, sep: str,
         bounded: bool,
@@ -378,6 +387,12 @@ class SparkEngine(Engine):
         joined = F.concat_ws(sep, F.transform(pairs, lambda item: item[value]))
         native = frame.to_native().groupBy(by).agg(joined.alias("joined"))
         return nw.from_native(native)
+
+    def with_md5(self, frame: nw.LazyFrame[Any], column: str, alias: str) -> nw.LazyFrame[Any]:
+        from pyspark.sql import functions as F  # noqa: N812 - PySpark's own convention
+
+        digest = F.md5(F.col(column).cast("string"))
+        return nw.from_native(frame.to_native().withColumn(alias, digest))
 
     def close(self) -> None:
         for frame in self._cached:

@@ -269,7 +269,7 @@ def case_sample(engine: Engine, cases: nw.LazyFrame[Any], limit: int, total: int
     if limit == 0:
         return CaseSample(0, total, [])
     picked = (
-        _with_digest(cases)
+        engine.with_md5(cases, "case", "_digest")
         .select("case", "_digest", "real_last", "lead")
         .sort("_digest", "case")
         .head(limit)
@@ -281,19 +281,6 @@ def case_sample(engine: Engine, cases: nw.LazyFrame[Any], limit: int, total: int
         key=lambda c: (c.finish, c.case),
     )  # fmt: skip
     return CaseSample(limit, total, points)
-
-
-def _with_digest(cases: nw.LazyFrame[Any]) -> nw.LazyFrame[Any]:
-    """``cases`` with ``_digest``, the hex MD5 of the case id (Narwhals has no hash function,
-    and the engines' own hashes differ: MD5 is the one both compute identically)."""
-    native = cases.to_native()
-    if cases.implementation is nw.Implementation.DUCKDB:
-        return nw.from_native(native.project('*, md5(CAST("case" AS VARCHAR)) AS _digest'))
-    if cases.implementation.is_pyspark() or cases.implementation.is_pyspark_connect():
-        from pyspark.sql import functions as F  # noqa: N812 - PySpark's own convention
-
-        return nw.from_native(native.withColumn("_digest", F.md5(F.col("case").cast("string"))))
-    raise EventLogError(f"case sample: no MD5 on the {cases.implementation} backend")
 
 
 def _littles(
