@@ -32,8 +32,8 @@ from opcanvas.render.charts_base import (
     WIDTH,
     check_nonempty,
     check_number,
-    configure,
     data,
+    finish,
     format_short,
     layered,
     nice_ceiling,
@@ -157,10 +157,12 @@ def cycle_time_scatter(
     dots = dots.encode(x=x, y=y)
     rule_base = alt.Chart(data(rules))
     rule = rule_base.mark_rule(color=VERMILLION, strokeDash=[5, 3], strokeWidth=1.5)
-    rule = rule.encode(y="lead:Q")
+    rule = rule.encode(y=alt.Y("lead:Q"))
     text = rule_base.mark_text(
         align="left", baseline="middle", dx=6, fontSize=11, color=VERMILLION
-    ).encode(x=alt.X("end:T", scale=alt.Scale(type="utc")), y="at:Q", text="text:N")
+    ).encode(
+        x=alt.X("end:T", scale=alt.Scale(type="utc")), y=alt.Y("at:Q"), text=alt.Text("text:N")
+    )
     subtitle = [
         f"{len(cases):,} cases completed {ordered[0][0][:10]} to {last[:10]} · lines at the "
         f"{', '.join(f'P{p:g}' for p in percentiles)} of lead time (percentile method: {method})"
@@ -168,13 +170,12 @@ def cycle_time_scatter(
     second = "; ".join(part for part in (f"lead time on {basis}" if basis else None, note) if part)
     if second:
         subtitle.append(second[0].upper() + second[1:])
-    return configure(
-        layered(dots, rule, text).properties(
-            width=WIDTH,
-            height=HEIGHT,
-            title=alt.TitleParams(title, subtitle=subtitle),
-            description=f"{title}: {' · '.join(subtitle)}",
-        )
+    return finish(
+        layered(dots, rule, text),
+        alt.TitleParams(title, subtitle=subtitle),
+        f"{title}: {' · '.join(subtitle)}",
+        width=WIDTH,
+        height=HEIGHT,
     )
 
 
@@ -267,11 +268,10 @@ def cumulative_flow_chart(
             order=alt.Order("stack:Q"),
         )
     )
-    return configure(
-        layered(area).properties(
-            width=WIDTH,
-            height=HEIGHT,
-            title=alt.TitleParams(title, subtitle=subtitle),
-            description=f"{title}: {subtitle}",
-        )
+    return finish(
+        layered(area),
+        alt.TitleParams(title, subtitle=subtitle),
+        f"{title}: {subtitle}",
+        width=WIDTH,
+        height=HEIGHT,
     )

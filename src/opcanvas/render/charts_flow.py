@@ -27,8 +27,8 @@ from opcanvas.render.charts_base import (
     TimeUnit,
     check_nonempty,
     check_number,
-    configure,
     data,
+    finish,
     format_in,
     layered,
     time_unit,
@@ -170,7 +170,7 @@ def lead_time_chart(
         .mark_bar(height=16)
         .encode(
             x=alt.X("x0:Q", title=f"Elapsed time ({tu.title})"),
-            x2="x1:Q",
+            x2=alt.X2("x1:Q"),
             color=alt.Color(
                 "part:N",
                 title=None,
@@ -182,15 +182,14 @@ def lead_time_chart(
     labels = (
         base.transform_filter(alt.datum.part == "label")
         .mark_text(align="left", dx=4, fontSize=11, color=INK)
-        .encode(x="x1:Q", text="text:N")
+        .encode(x=alt.X("x1:Q"), text=alt.Text("text:N"))
     )
-    return configure(
-        layered(bars, labels).properties(
-            width=WIDTH,
-            height=max(90, 26 * (len(steps) + 1)),
-            title=alt.TitleParams(title, subtitle=subtitle),
-            description=f"{title}: {' '.join(subtitle)}",
-        )
+    return finish(
+        layered(bars, labels),
+        alt.TitleParams(title, subtitle=subtitle),
+        f"{title}: {' '.join(subtitle)}",
+        width=WIDTH,
+        height=max(90, 26 * (len(steps) + 1)),
     )
 
 
@@ -207,6 +206,6 @@ def _source_encoding(steps: Sequence[StepTime]) -> dict[str, Any]:
                 values=["measured", "estimate"], symbolFillColor="white", symbolStrokeColor=INK
             ),
         ),
-        "stroke": alt.value(INK),
-        "strokeWidth": alt.value(1),
+        "stroke": alt.StrokeValue(INK),
+        "strokeWidth": alt.StrokeWidthValue(1),
     }

@@ -27,13 +27,14 @@ from opcanvas.render.charts_base import (
     WIDTH,
     check_nonempty,
     check_number,
-    configure,
     data,
+    finish,
     layered,
     money,
     money_axis,
     nice_ceiling,
     unique_labels,
+    vconcat,
 )
 
 __all__ = [
@@ -149,10 +150,10 @@ def roadmap_chart(
         curve, final = _value_panel(value_curve, x_scale, ticks, currency, value_title)
         panels.append(curve)
         subtitle += f" · {value_title.lower()} by day {end:.0f}: {money(final, currency)}"
-    return configure(
-        alt.vconcat(*panels, spacing=34).properties(
-            title=alt.TitleParams(title, subtitle=subtitle), description=f"{title}: {subtitle}"
-        ),
+    return finish(
+        vconcat(*panels, spacing=34),
+        alt.TitleParams(title, subtitle=subtitle),
+        f"{title}: {subtitle}",
         currency,
     )
 
@@ -175,7 +176,7 @@ def _gantt_panel(
     bands = (
         alt.Chart(data(sprint_rows))
         .mark_rect(opacity=0.5)
-        .encode(x=x, x2="x1:Q", color=alt.Color("shade:N", scale=shade, legend=None))
+        .encode(x=x, x2=alt.X2("x1:Q"), color=alt.Color("shade:N", scale=shade, legend=None))
     )
     # three caption lines above each sprint: number, name, dates (or days)
     header = [
@@ -184,7 +185,7 @@ def _gantt_panel(
             baseline="bottom", fontSize=size, color=color, dy=dy,
             fontWeight="bold" if field == "name" else "normal",
         )
-        .encode(x=alt.X("mid:Q", scale=x_scale), y=alt.value(0), text=f"{field}:N")
+        .encode(x=alt.X("mid:Q", scale=x_scale), y=alt.YValue(0), text=alt.Text(f"{field}:N"))
         for field, size, color, dy in (
             ("name", 11, INK, -30), ("text", 10, INK, -16), ("span", 9, GREY, -3)
         )
@@ -208,11 +209,15 @@ def _gantt_panel(
         layers.append(
             alt.Chart(data(rows))
             .mark_bar(height=14, cornerRadius=2)
-            .encode(x=x, x2="x1:Q", y=y, color=color)
+            .encode(x=x, x2=alt.X2("x1:Q"), y=y, color=color)
         )
     # the sprint shading and the initiative groups are two different colour scales
-    gantt = layered(*layers).resolve_scale(color="independent")
-    return gantt.properties(width=WIDTH, height=max(60, 22 * len(rows)))
+    return layered(
+        *layers,
+        resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent")),
+        width=WIDTH,
+        height=max(60, 22 * len(rows)),
+    )
 
 
 def _value_panel(
@@ -252,9 +257,9 @@ def _value_panel(
         .mark_text(
             align="right", baseline="bottom", dy=-5, fontSize=11, fontWeight="bold", color=INK
         )
-        .encode(x=x, y=y, text="text:N")
+        .encode(x=x, y=y, text=alt.Text("text:N"))
     )
-    return layered(area, line, last).properties(width=WIDTH, height=140), points[-1][1]
+    return layered(area, line, last, width=WIDTH, height=140), points[-1][1]
 
 
 # ---- KPIs -------------------------------------------------------------------------------------
@@ -329,23 +334,23 @@ def _kpi_row(kpi: KpiBar, label: str, index: int) -> alt.LayerChart:
     axis = alt.Axis(tickCount=5, labelFlush=True, format=",~f")
     layers: list[Any] = [
         base.mark_bar(color="#EEEEEE", height=ROW_HEIGHT).encode(
-            x=alt.X("low:Q", scale=x_scale, title=None, axis=axis), x2="high:Q"
+            x=alt.X("low:Q", scale=x_scale, title=None, axis=axis), x2=alt.X2("high:Q")
         ),
         # two caption lines above the bar: the KPI, then its judgement
         base.mark_text(
             align="left", baseline="bottom", fontSize=11, fontWeight="bold", color=INK,
             limit=WIDTH,
-        ).encode(x=alt.value(0), y=alt.value(-20), text="label:N"),
+        ).encode(x=alt.XValue(0), y=alt.YValue(-20), text=alt.Text("label:N")),
         base.mark_text(
             align="left", baseline="bottom", fontSize=10, color=INK, limit=WIDTH
-        ).encode(x=alt.value(0), y=alt.value(-5), text="detail:N"),
+        ).encode(x=alt.XValue(0), y=alt.YValue(-5), text=alt.Text("detail:N")),
     ]  # fmt: skip
     if kpi.baseline is not None:
-        layers.append(base.mark_bar(color=LIGHT, height=ROW_HEIGHT).encode(x="baseline:Q"))
+        layers.append(base.mark_bar(color=LIGHT, height=ROW_HEIGHT).encode(x=alt.X("baseline:Q")))
     if kpi.actual is not None:
         layers.append(
             base.mark_bar(height=10).encode(
-                x="actual:Q",
+                x=alt.X("actual:Q"),
                 color=alt.Color(
                     "status:N",
                     legend=None,
@@ -358,9 +363,9 @@ def _kpi_row(kpi: KpiBar, label: str, index: int) -> alt.LayerChart:
         )
     if kpi.target is not None:
         layers.append(
-            base.mark_tick(color=INK, thickness=3, size=26, opacity=1).encode(x="target:Q")
+            base.mark_tick(color=INK, thickness=3, size=26, opacity=1).encode(x=alt.X("target:Q"))
         )
-    return layered(*layers).properties(width=WIDTH, height=ROW_HEIGHT)
+    return layered(*layers, width=WIDTH, height=ROW_HEIGHT)
 
 
 def kpi_chart(
@@ -382,9 +387,8 @@ def kpi_chart(
         f"{judged.count('not judged')} not judged · bar: actual · black tick: target · "
         "grey band: baseline"
     )
-    return configure(
-        alt.vconcat(*rows, spacing=52).properties(
-            title=alt.TitleParams(title, subtitle=subtitle, offset=36),
-            description=f"{title}: {subtitle}",
-        )
+    return finish(
+        vconcat(*rows, spacing=52),
+        alt.TitleParams(title, subtitle=subtitle, offset=36),
+        f"{title}: {subtitle}",
     )

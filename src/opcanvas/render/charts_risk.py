@@ -28,8 +28,8 @@ from opcanvas.render.charts_base import (
     WIDTH,
     check_nonempty,
     check_number,
-    configure,
     data,
+    finish,
     layered,
     money,
     money_axis,
@@ -99,14 +99,14 @@ def value_distribution_chart(
                 axis=money_axis(span, tickCount=5),
                 scale=alt.Scale(zero=False),
             ),
-            x2="x1:Q",
+            x2=alt.X2("x1:Q"),
             y=alt.Y("n:Q", title="Simulations", scale=y_scale),
-            y2="zero:Q",
+            y2=alt.Y2("zero:Q"),
         )
     )
     rule_base = alt.Chart(data(rules))
     rule = rule_base.mark_rule(strokeWidth=1.5, strokeDash=[5, 3]).encode(
-        x="x:Q",
+        x=alt.X("x:Q"),
         color=alt.Color(
             "name:N",
             legend=None,
@@ -123,7 +123,7 @@ def value_distribution_chart(
             aria=not halo, stroke="white" if halo else alt.Undefined,
             strokeWidth=4 if halo else alt.Undefined,
         )
-        .encode(x="x:Q", y=alt.Y("y:Q", scale=y_scale), text="text:N")
+        .encode(x=alt.X("x:Q"), y=alt.Y("y:Q", scale=y_scale), text=alt.Text("text:N"))
         for halo in (True, False)
         for left in (True, False)
     ]  # fmt: skip
@@ -131,14 +131,13 @@ def value_distribution_chart(
         f"{array.size:,} simulations · P10 {money(percentiles[0], currency)}, "
         f"P50 {money(percentiles[1], currency)}, P90 {money(percentiles[2], currency)}"
     )
-    return configure(
-        layered(hist, rule, *text).properties(
-            width=WIDTH,
-            height=HEIGHT,
-            title=alt.TitleParams(title, subtitle=subtitle),
-            description=f"{title}: {subtitle}",
-        ),
+    return finish(
+        layered(hist, rule, *text),
+        alt.TitleParams(title, subtitle=subtitle),
+        f"{title}: {subtitle}",
         currency,
+        width=WIDTH,
+        height=HEIGHT,
     )
 
 
@@ -251,7 +250,7 @@ def tornado_chart(
                 axis=money_axis(span, tickCount=5),
                 scale=alt.Scale(domain=domain, nice=False, zero=False),
             ),
-            x2="x1:Q",
+            x2=alt.X2("x1:Q"),
             color=alt.Color(
                 "end:N",
                 title=None,
@@ -267,20 +266,21 @@ def tornado_chart(
             align="left" if right else "right", dx=4 if right else -4, fontSize=LABEL_FONT,
             color=INK,
         )
-        .encode(y=y, x="x:Q", text="text:N")
+        .encode(y=y, x=alt.X("x:Q"), text=alt.Text("text:N"))
         for right in (False, True)
     ]  # fmt: skip
-    rule = alt.Chart(data([{"x": base}])).mark_rule(color=INK, strokeWidth=1.5).encode(x="x:Q")
+    rule = (
+        alt.Chart(data([{"x": base}])).mark_rule(color=INK, strokeWidth=1.5).encode(x=alt.X("x:Q"))
+    )
     subtitle = f"Point value {money(base, currency)} (line); one driver moved at a time"
     lines = max(label.count("\n") + 1 for label in labels)
-    return configure(
-        layered(chart_bars, rule, *texts).properties(
-            width=WIDTH,
-            height=max(80, max(34, 13 * lines + 10) * len(ordered)),
-            title=alt.TitleParams(title, subtitle=subtitle),
-            description=f"{title}: {subtitle}",
-        ),
+    return finish(
+        layered(chart_bars, rule, *texts),
+        alt.TitleParams(title, subtitle=subtitle),
+        f"{title}: {subtitle}",
         currency,
+        width=WIDTH,
+        height=max(80, max(34, 13 * lines + 10) * len(ordered)),
     )
 
 

@@ -30,8 +30,9 @@ from opcanvas.render.charts_base import (
     WIDTH,
     check_nonempty,
     check_number,
-    configure,
     data,
+    finish,
+    hconcat,
     layered,
     money,
     money_axis,
@@ -133,7 +134,7 @@ def pareto_chart(
         )
     )
     bar_text = base.mark_text(dy=-4, fontSize=10, color=INK, baseline="bottom").encode(
-        y=alt.Y("value:Q", scale=value_scale), text="money:N"
+        y=alt.Y("value:Q", scale=value_scale), text=alt.Text("money:N")
     )
     share_scale = alt.Scale(domain=[0, 1.2], nice=False)
     share_y = alt.Y(
@@ -148,7 +149,7 @@ def pareto_chart(
     share_text = (
         base.transform_calculate(row="1.15")
         .mark_text(fontSize=10, color=ORANGE, fontWeight="bold", baseline="middle")
-        .encode(y=alt.Y("row:Q", scale=share_scale), text="share_text:N")
+        .encode(y=alt.Y("row:Q", scale=share_scale), text=alt.Text("share_text:N"))
     )
     eighty = (
         alt.Chart(data([{"cumulative_share": 0.8}]))
@@ -159,16 +160,18 @@ def pareto_chart(
         f"{len(rows)} items, total {money(total, currency)} · bars: {value_title.lower()}, "
         "line and top row: cumulative share · dashed: 80 %"
     )
-    chart = layered(layered(bars, bar_text), layered(line, eighty, share_text))
-    chart = chart.resolve_scale(y="independent")
-    return configure(
-        chart.properties(
-            width=max(WIDTH, 48 * len(rows)),
-            height=HEIGHT,
-            title=alt.TitleParams(title, subtitle=subtitle),
-            description=f"{title}: {subtitle}",
-        ),
+    chart = layered(
+        layered(bars, bar_text),
+        layered(line, eighty, share_text),
+        resolve=alt.Resolve(scale=alt.ScaleResolveMap(y="independent")),
+    )
+    return finish(
+        chart,
+        alt.TitleParams(title, subtitle=subtitle),
+        f"{title}: {subtitle}",
         currency,
+        width=max(WIDTH, 48 * len(rows)),
+        height=HEIGHT,
     )
 
 
@@ -281,24 +284,24 @@ def priority_matrix_chart(
                 ),
             ),
             # the legend's symbols take the fallback colour, so blue is the fallback
-            color=alt.condition("!datum.has_cost", alt.value(GREY), alt.value(BLUE)),
+            color=alt.ColorValue(BLUE, condition={"test": "!datum.has_cost", "value": GREY}),
         )
     )
     numbers = (
         alt.Chart(data(rows))
         .mark_text(fontSize=10, fontWeight="bold", color="white", baseline="middle")
-        .encode(x=x, y=y, text="number:N")
+        .encode(x=x, y=y, text=alt.Text("number:N"))
     )
     guides = _quadrant_guides(median, x_scale, y_scale, (bottom, top))
-    matrix = layered(guides, bubbles, numbers).properties(width=WIDTH - 120, height=HEIGHT)
+    matrix = layered(guides, bubbles, numbers, width=WIDTH - 120, height=HEIGHT)
     subtitle = [
         f"Bubble area: implementation cost (grey: no cost given) · dashed lines: feasibility 3 "
         f"and the median value ({money(median, currency)})",
     ]
-    return configure(
-        alt.hconcat(matrix, _matrix_key(rows), spacing=16).properties(
-            title=alt.TitleParams(title, subtitle=subtitle), description=f"{title}: {subtitle[0]}"
-        ),
+    return finish(
+        hconcat(matrix, _matrix_key(rows), spacing=16),
+        alt.TitleParams(title, subtitle=subtitle),
+        f"{title}: {subtitle[0]}",
         currency,
     )
 
@@ -313,15 +316,15 @@ def _matrix_key(rows: list[dict[str, Any]]) -> alt.LayerChart:
     )
     base = alt.Chart(data(rows)).encode(y=y)
     number = base.mark_text(align="right", fontWeight="bold", fontSize=10, color=INK).encode(
-        x=alt.value(14), text="number:N"
+        x=alt.XValue(14), text=alt.Text("number:N")
     )
     label = base.mark_text(align="left", fontSize=10, color=INK, limit=250).encode(
-        x=alt.value(20), text="label:N"
+        x=alt.XValue(20), text=alt.Text("label:N")
     )
     value = base.mark_text(align="right", fontSize=10, color=INK).encode(
-        x=alt.value(330), text="money:N"
+        x=alt.XValue(330), text=alt.Text("money:N")
     )
-    return layered(number, label, value).properties(width=330, height=height)
+    return layered(number, label, value, width=330, height=height)
 
 
 def _quadrant_guides(
@@ -354,7 +357,7 @@ def _quadrant_guides(
             color=GREY,
             fontStyle="italic",
         )
-        .encode(x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), text="q:N")
+        .encode(x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), text=alt.Text("q:N"))
         for align in ("left", "right")
         for baseline in ("top", "bottom")
     ]
