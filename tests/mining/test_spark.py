@@ -44,14 +44,14 @@ def assert_same(a: Any, b: Any, path: str = "") -> None:
 
 def test_spark_and_duckdb_agree_on_every_metric(spark: Any, logs_dir: Path) -> None:
     """Production has start/complete pairs (FIFO pairing), parallel instances, rework and
-    handoffs; the working calendar adds the day-table join. Spark takes its quantiles from
-    ranked windows (the large-log way), DuckDB from aggregates: one run checks both."""
+    handoffs; the working calendar adds the day-table join. Spark takes its quantiles the
+    bounded way (the large-log way), DuckDB from aggregates: one run checks both."""
     log = read_log(logs_dir / "simod_Production.xes.gz")
     basis = TimeBasis.working(timezone="Europe/Amsterdam")
     on_duckdb = mine(log, settings=MiningSettings(basis=basis)).to_dict()
     engine = SparkEngine(spark)
     try:
-        spark_settings = MiningSettings(basis=basis, engine="spark", quantiles="window")
+        spark_settings = MiningSettings(basis=basis, engine="spark", quantiles="bounded")
         on_spark = mine(log, settings=spark_settings, engine=engine)
     finally:
         engine.close()

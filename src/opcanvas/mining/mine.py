@@ -26,8 +26,9 @@ from opcanvas.mining.summary import STATISTICS, Summaries
 from opcanvas.mining.timebasis import WEEK_US, TimeBasis
 
 STAGES = ("instances", "steps", "stream", "variants", "edges")
-WINDOWED_ABOVE = 20_000_000
-"""Instances above which quantiles come from ranks (bounded memory) rather than aggregates."""
+BOUNDED_ABOVE = 20_000_000
+"""Instances above which quantiles and variants are computed in bounded memory (see
+``MiningSettings.quantiles``) rather than by aggregates that hold a group's values."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,11 @@ class MiningSettings:
     top_variants: int = 20
     memory_limit: str | None = None
     temp_dir: str | None = None
-    quantiles: Literal["auto", "aggregate", "window"] = "auto"
+    quantiles: Literal["auto", "aggregate", "bounded"] = "auto"
+    """``aggregate``: quantile aggregates (fast, a group's values in memory); ``bounded``:
+    narrowed down by bucket counts (:func:`~opcanvas.mining.summary.refined_quantiles`),
+    with variants from a running window; ``auto``: bounded above ``BOUNDED_ABOVE`` instances.
+    Same numbers either way."""
     case_sample: int = 2000
     """Cases kept with their lead time for a cycle-time scatter (stable pick by case id)."""
 
@@ -48,6 +53,11 @@ class MiningSettings:
         if self.statistic not in STATISTICS:
             raise EventLogError(
                 f'unknown statistic "{self.statistic}"; expected one of {", ".join(STATISTICS)}'
+            )
+        if self.quantiles not in ("auto", "aggregate", "bounded"):
+            raise EventLogError(
+                f'unknown way to compute quantiles "{self.quantiles}"; '
+                "expected auto, aggregate or bounded"
             )
         if self.case_sample < 0:
             raise EventLogError(
@@ -161,10 +171,10 @@ def _mine(
     weeks = (last - first) / WEEK_US
     mapping = {step: tuple(names) for step, names in (steps or {}).items()}
     available = counts.service_time_available
-    windowed = settings.quantiles == "window" or (
-        settings.quantiles == "auto" and counts.instances > WINDOWED_ABOVE
+    bounded = settings.quantiles == "bounded" or (
+        settings.quantiles == "auto" and counts.instances > BOUNDED_ABOVE
     )
-    summaries = Summaries(engine, windowed)
+    summaries = Summaries(engine, bounded)
     stage(1)
     per_step = step_stats(summaries, instances, mapping, cases, weeks, available)
     if steps is None:  # every activity its own step
@@ -172,7 +182,7 @@ def _mine(
     stage(2)
     stream = stream_stats(summaries, case_table, available, settings.case_sample)
     stage(3)
-    found = variants(engine, instances, settings.top_variants, bounded=windowed)
+    found = variants(engine, instances, settings.top_variants, bounded=bounded)
     stage(4)
     flow = edges(summaries, instances)
     passes = edges(summaries, instances, only_handoffs=True)

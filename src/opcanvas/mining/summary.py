@@ -7,9 +7,10 @@ the step to the next. Values are minutes.
 Three exact ways to get them, same numbers: as aggregates in the group-by that computes the
 counts and means (the engine holds every value of a group in memory, once per quantile); in a
 query of their own where the engine computes several quantiles from one copy of the values
-(:meth:`Engine.quantiles` on DuckDB); or, for large logs, from a window that ranks the values
-of each group — a sort, which DuckDB and Spark spill to disk — keeping only the ranks each
-quantile needs.
+(:meth:`Engine.quantiles` on DuckDB); or, for large logs, in bounded memory by narrowing down
+where each needed rank lies with a few bucket counts (:func:`refined_quantiles`: hash
+aggregations that stream, where ranking every value would need a sort of the whole column —
+at 100M values a ranked window took four minutes a column on this machine).
 """
 
 from __future__ import annotations
@@ -17,12 +18,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from fractions import Fraction
-from functools import reduce
-from operator import or_
 from typing import Any
 
 import narwhals as nw
+import pyarrow as pa
 
 from opcanvas.mining.engines import Engine
 from opcanvas.mining.timebasis import MINUTE_US
@@ -52,10 +51,10 @@ def summary_exprs(column: str, prefix: str, quantiles: bool = True) -> list[nw.E
 class Summaries:
     """Builds summary aggregations one way or the other (see the module docstring)."""
 
-    def __init__(self, engine: Engine, windowed: bool) -> None:
+    def __init__(self, engine: Engine, bounded: bool) -> None:
         self.engine = engine
-        self.windowed = windowed
-        self.separate = windowed or engine.native_quantiles
+        self.bounded = bounded
+        self.separate = bounded or engine.native_quantiles
 
     def exprs(self, column: str, prefix: str) -> list[nw.Expr]:
         return summary_exprs(column, prefix, quantiles=not self.separate)
@@ -73,8 +72,8 @@ class Summaries:
         if not self.separate:
             return
         found: Mapping[Any, Mapping[str, float | None]]
-        if self.windowed:
-            found = window_quantiles(self.engine, frame, by, column)
+        if self.bounded:
+            found = refined_quantiles(self.engine, frame, by, column, rows, prefix)
         else:
             found = self.engine.quantiles(frame, by, column, QUANTILES)
         for key, values in found.items():
@@ -82,34 +81,152 @@ class Summaries:
                 rows[key].update({f"{prefix}_{name}": v for name, v in values.items()})
 
 
-def window_quantiles(
-    engine: Engine, frame: nw.LazyFrame[Any], by: list[str], column: str
-) -> dict[Any, dict[str, float]]:
-    """Exact type-7 quantiles per group from ranks: only rows near each quantile come back.
+BUCKETS = 2048
+"""Equal-width value buckets a pass counts per open interval (see :func:`refined_quantiles`)."""
+FETCH_AT_MOST = 20_000
+"""Values an interval may hold to be read back and ranked in Python instead of refined."""
 
-    Keys are the ``by`` value (one column) or a tuple of them.
+
+@dataclass
+class _Target:
+    """Where the value of one rank is known to lie: ``[low, high]``, above ``below`` values."""
+
+    key: Any
+    rank: int  # 1-based, in the group's sorted values
+    low: float  # an int for an integer column: bounds are values of the column
+    high: float
+    count: int  # values in [low, high]
+    below: int = 0
+    value: float | None = None
+
+
+def refined_quantiles(
+    engine: Engine,
+    frame: nw.LazyFrame[Any],
+    by: list[str],
+    column: str,
+    groups: Mapping[Any, Mapping[str, Any]],
+    prefix: str,
+) -> dict[Any, dict[str, float]]:
+    """Exact type-7 quantiles per group in bounded memory: a few hash aggregations, no sort.
+
+    ``groups`` holds each group's ``{prefix}_count``, ``_min`` and ``_max`` (from
+    :func:`summary_exprs`). For each rank a quantile needs, an interval of values that holds it
+    starts as ``[min, max]``; a pass over the values counts them in equal-width buckets of
+    every interval still too full and keeps the bucket where the rank falls, narrowed to that
+    bucket's smallest and largest value. Each pass narrows an interval about ``BUCKETS``-fold;
+    once it holds at most ``FETCH_AT_MOST`` values (or one distinct value), one last pass reads
+    those values back to rank them. Keys are the ``by`` value (one column) or a tuple of them.
     """
     values = frame.filter(~nw.col(column).is_null()).select(*by, nw.col(column).alias("_v"))
-    ranked = values.with_columns(
-        _rank=nw.col("_v").cum_count().over(*by, order_by="_v"),
-        _n=nw.col("_v").count().over(*by),
-    )
-    near = []
-    for q in QUANTILES.values():
-        num, den = Fraction(q).limit_denominator(1000).as_integer_ratio()
-        low = ((nw.col("_n") - 1) * num) // den  # ⌊h⌋ as a 0-based rank, exact in integers
-        near.append((nw.col("_rank") >= low) & (nw.col("_rank") <= low + 2))
-    picked = engine.rows(ranked.filter(reduce(or_, near)).select(*by, "_rank", "_n", "_v"))
-    groups: dict[Any, dict[int, float]] = {}
-    sizes: dict[Any, int] = {}
-    for row in picked:
-        key = row[by[0]] if len(by) == 1 else tuple(row[b] for b in by)
-        groups.setdefault(key, {})[int(row["_rank"])] = float(row["_v"])
-        sizes[key] = int(row["_n"])
-    result = {}
-    for key, ranks in groups.items():
-        result[key] = {name: _type7(ranks, sizes[key], q) for name, q in QUANTILES.items()}
+    targets = []
+    for key, row in groups.items():
+        n = int(row.get(f"{prefix}_count") or 0)
+        if n == 0:
+            continue
+        low, high = row[f"{prefix}_min"], row[f"{prefix}_max"]
+        needed = {r for q in QUANTILES.values() for r in _ranks(n, q)}
+        targets += [_Target(key, r, low, high, n) for r in sorted(needed)]
+    stuck: set[int] = set()  # ids of targets a pass could not narrow
+    while True:
+        for t in targets:
+            if t.value is None and t.low == t.high:
+                t.value = t.low
+        wide = [
+            t for t in targets
+            if t.value is None and t.count > FETCH_AT_MOST and id(t) not in stuck
+        ]  # fmt: skip
+        if not wide:
+            break
+        before = {id(t): t.count for t in wide}
+        _narrow(engine, values, by, wide)
+        # a pass leaves out the interval's smallest or largest value, so this only guards a
+        # float range too fine to split: its values are ranked in Python instead
+        stuck |= {id(t) for t in wide if t.count >= before[id(t)]}
+    _rank_in_python(engine, values, by, [t for t in targets if t.value is None])
+    result: dict[Any, dict[str, float]] = {}
+    for key in {t.key for t in targets}:
+        ranks = {t.rank: float(t.value) for t in targets if t.key == key and t.value is not None}
+        n = int(groups[key][f"{prefix}_count"])
+        result[key] = {name: _type7(ranks, n, q) for name, q in QUANTILES.items()}
     return result
+
+
+def _ranks(n: int, q: float) -> tuple[int, int]:
+    """The 1-based ranks type 7 interpolates between for ``n`` values (as in :func:`_type7`)."""
+    h = (n - 1) * q
+    return math.floor(h) + 1, math.ceil(h) + 1
+
+
+def _width(low: float, high: float) -> float:
+    """Bucket width: a whole number for integers (exact arithmetic), else a share of the range."""
+    if isinstance(low, int) and isinstance(high, int):
+        return -(-(high - low + 1) // BUCKETS)
+    return (high - low) / BUCKETS
+
+
+def _intervals(
+    engine: Engine, by: list[str], targets: list[_Target]
+) -> tuple[nw.LazyFrame[Any], dict[tuple[Any, float, float], int]]:
+    """A lookup table of the distinct ``(key, low, high)`` of ``targets``, numbered ``_id``."""
+    ids: dict[tuple[Any, float, float], int] = {}
+    for t in targets:
+        ids.setdefault((t.key, t.low, t.high), len(ids))
+    keys = [k if len(by) > 1 else (k,) for k, _, _ in ids]
+    columns = {b: [k[i] for k in keys] for i, b in enumerate(by)}
+    columns |= {
+        "_id": list(ids.values()),
+        "_low": [low for _, low, _ in ids],
+        "_high": [high for _, _, high in ids],
+        "_width": [_width(low, high) for _, low, high in ids],
+    }
+    return engine.table(pa.table(columns)), ids
+
+
+def _inside(values: nw.LazyFrame[Any], lookup: nw.LazyFrame[Any], by: list[str]) -> Any:
+    return values.join(lookup, on=by).filter(
+        (nw.col("_v") >= nw.col("_low")) & (nw.col("_v") <= nw.col("_high"))
+    )
+
+
+def _narrow(
+    engine: Engine, values: nw.LazyFrame[Any], by: list[str], targets: list[_Target]
+) -> None:
+    """One pass: each target's interval becomes the bucket its rank falls in."""
+    lookup, ids = _intervals(engine, by, targets)
+    counted = (
+        _inside(values, lookup, by)
+        .with_columns(_b=(nw.col("_v") - nw.col("_low")) // nw.col("_width"))
+        .group_by("_id", "_b")
+        .agg(nw.len().alias("_n"), nw.col("_v").min().alias("_lo"), nw.col("_v").max().alias("_hi"))
+    )
+    buckets: dict[int, list[tuple[float, int, float, float]]] = {}
+    for row in engine.rows(counted):
+        buckets.setdefault(int(row["_id"]), []).append(
+            (row["_b"], int(row["_n"]), row["_lo"], row["_hi"])
+        )
+    for t in targets:
+        seen = t.below
+        for _, n, low, high in sorted(buckets[ids[(t.key, t.low, t.high)]]):
+            if seen + n >= t.rank:
+                t.low, t.high, t.count, t.below = low, high, n, seen
+                break
+            seen += n
+
+
+def _rank_in_python(
+    engine: Engine, values: nw.LazyFrame[Any], by: list[str], targets: list[_Target]
+) -> None:
+    """One pass: read back the values of each (small) interval and pick each target's rank."""
+    if not targets:
+        return
+    lookup, ids = _intervals(engine, by, targets)
+    found: dict[int, list[float]] = {}
+    for row in engine.rows(_inside(values, lookup, by).select("_id", "_v")):
+        found.setdefault(int(row["_id"]), []).append(row["_v"])
+    for t in targets:
+        ordered = sorted(found[ids[(t.key, t.low, t.high)]])
+        t.value = ordered[t.rank - t.below - 1]
 
 
 def _type7(ranks: dict[int, float], n: int, q: float) -> float:
