@@ -183,7 +183,10 @@ def _intervals(
     return engine.table(pa.table(columns)), ids
 
 
-def _inside(values: nw.LazyFrame[Any], lookup: nw.LazyFrame[Any], by: list[str]) -> Any:
+def _inside(
+    values: nw.LazyFrame[Any], lookup: nw.LazyFrame[Any], by: list[str]
+) -> nw.LazyFrame[Any]:
+    """The values that lie in one of the intervals of ``lookup`` (for their group)."""
     return values.join(lookup, on=by).filter(
         (nw.col("_v") >= nw.col("_low")) & (nw.col("_v") <= nw.col("_high"))
     )
