@@ -2,7 +2,8 @@
 
 1. copy the sample canvas into the demo directory;
 2. simulate event logs for two streams (``opcanvas.simulate``: CSV, Parquet and XES in
-   ``logs/``; no third-party data);
+   ``logs/``; no third-party data), each an extract of the cases closed in one period of a
+   stream in steady state (see :func:`closed_in_period`);
 3. mine them back into the canvas copy (``opcanvas.mining``: measured values with provenance,
    beside the workshop's estimates);
 4. assess the canvas and write every deliverable in every format next to it.
@@ -14,10 +15,14 @@ numbers. The logs start on a fixed date so they do too.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from opcanvas.assess import assess
 from opcanvas.canvas.io import load_canvas, write_atomic
@@ -34,6 +39,9 @@ from opcanvas.simulate import event_log, write_event_log
 DEMO_STREAMS = ("growth/mql-to-close", "efficiency/incident-to-resolution")
 LOG_FORMATS = (".csv", ".parquet", ".xes")
 LOG_START = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)  # a Monday, 09:00
+WARM_UP_LEADS = 2.0
+"""The extract starts this many P95 lead times after the first arrival (an empty stream fills)."""
+CASE, TIME, ARRIVAL = "case:concept:name", "time:timestamp", "case:arrival"
 
 Progress = Callable[[str], None]
 
@@ -87,8 +95,47 @@ def demo_steps() -> list[str]:
     ]
 
 
+def closed_in_period(table: pa.Table) -> tuple[pa.Table, float]:
+    """The cases of a simulated log that finished after the warm-up and by the last arrival,
+    and how many arrivals the warm-up took.
+
+    A system exports the cases closed in a period, from a stream that was running before it
+    began; a simulation starts empty and its last cases finish after arrivals stop. Kept
+    whole, such a cohort shows lead times rising month by month: the first cases to finish
+    are the fast ones, the last the slow survivors. The warm-up is ``WARM_UP_LEADS`` times the
+    P95 lead time (arrival to last event) of the simulated cases.
+
+    >>> t = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
+    >>> h = dt.timedelta(hours=1)
+    >>> log = pa.table({CASE: ["a", "b", "c", "d"], ARRIVAL: [t, t + h, t + 2 * h, t + 8 * h],
+    ...                 TIME: [t + h, t + 2 * h, t + 4 * h, t + 9 * h]})
+    >>> kept, warm_up = closed_in_period(log)  # P95 lead 1.85 h: closed from 3.7 h to 8 h
+    >>> kept.column(CASE).to_pylist(), round(warm_up, 2)
+    (['c'], 1.39)
+    """
+    per_case = table.group_by(CASE).aggregate([(TIME, "max"), (ARRIVAL, "min")])
+    arrival = per_case.column(f"{ARRIVAL}_min").cast(pa.int64())
+    finish = per_case.column(f"{TIME}_max").cast(pa.int64())
+    lead = pc.subtract(finish, arrival)
+    p95 = pc.quantile(lead, q=0.95, interpolation="linear")[0].as_py()
+    first, last = pc.min(arrival).as_py(), pc.max(arrival).as_py()
+    start = first + WARM_UP_LEADS * p95
+    inside = pc.and_(pc.greater_equal(finish, start), pc.less_equal(finish, last))
+    kept = pc.filter(per_case.column(CASE), inside)
+    per_arrival = (last - first) / max(per_case.num_rows - 1, 1)
+    warm_up = WARM_UP_LEADS * p95 / per_arrival if per_arrival else 0.0
+    return table.filter(pc.is_in(table.column(CASE), value_set=kept)), warm_up
+
+
 def _simulate(out: Path, ref: str, cases: int, seed: int) -> tuple[list[Path], int]:
-    table = event_log(sample_canvas(), ref, cases=cases, seed=seed, start=LOG_START)
+    """About ``cases`` closed cases of ``ref`` in steady state: a first run measures the lead
+    time, a second adds the arrivals its warm-up takes and keeps the cases closed after it."""
+    pilot = event_log(sample_canvas(), ref, cases=cases, seed=seed, start=LOG_START)
+    _, warm_up = closed_in_period(pilot)
+    total = cases + math.ceil(warm_up)
+    table, _ = closed_in_period(
+        event_log(sample_canvas(), ref, cases=total, seed=seed, start=LOG_START)
+    )
     stem = safe_filename(*ref.split("/"))
     paths = [write_event_log(table, out / "logs" / f"{stem}{suffix}") for suffix in LOG_FORMATS]
     return paths, table.num_rows
