@@ -57,6 +57,21 @@ def test_lead_time_that_disagrees_with_wait_and_process_time() -> None:
     assert flow.lead_time == 180.0  # the stated LT is kept
 
 
+@pytest.mark.parametrize(("statistic", "flagged"), [("median", False), ("p85", False),
+                                                    ("mean", True)])  # fmt: skip
+def test_mined_medians_are_not_held_to_lt_equals_wait_plus_pt(
+    statistic: str, flagged: bool
+) -> None:
+    """Medians and percentiles do not add (the median lead time of a step is not its median
+    wait plus its median PT); mined means do, so only they can disagree."""
+    mined = {"lead_time": "3h", "wait_time": "1h", "process_time": "1h"}
+    provenance = {"source": "log.csv", "sha256": "0" * 64, "cases": 10, "events": 40,
+                  "statistic": statistic}  # fmt: skip
+    flow = analyze_stream(canvas([{"id": "a", "measured": mined}], measured=provenance), REF)
+    assert (("lead_time_mismatch", "a") in codes(flow)) is flagged
+    assert flow.lead_time == 180.0  # the measured LT either way
+
+
 def test_process_time_longer_than_lead_time_is_an_error() -> None:
     flow = analyze_stream(canvas([{"id": "a", "lead_time": "1h", "process_time": "2h"}]), REF)
     assert [f.severity for f in flow.flags if f.code == "process_exceeds_lead_time"] == ["error"]

@@ -55,6 +55,7 @@ class StreamContext:
     available_per_day: float  # minutes of production (or working) time per day
     takt: float | None  # minutes
     sources: dict[str, Source]
+    measured_statistic: str | None = None  # of the mined figures (stream.measured)
 
 
 def stream_context(stream: Stream, settings: Settings, cal: Calendar, where: str) -> StreamContext:
@@ -80,6 +81,7 @@ def stream_context(stream: Stream, settings: Settings, cal: Calendar, where: str
         available_per_day=available,
         takt=takt,
         sources=sources,
+        measured_statistic=stream.measured.statistic if stream.measured is not None else None,
     )
 
 
@@ -160,7 +162,10 @@ def step_figures(step: Step, ctx: StreamContext) -> StepFigures:
         pt, s_pt = _cycle_time(step, fig, pt, s_pt, ctx)
         wait, s_wait = _inventory(step, fig, wait, s_wait, ctx)
     lt, s_lt = _pick(step.lead_time, m.get("lead_time"), ctx)
-    _times(fig, (pt, s_pt), (wait, s_wait), (lt, s_lt), ctx.includes_pt)
+    # mined medians and percentiles do not add up (the median LT is not the median wait plus
+    # the median PT); means do, so only they are held to LT = wait + PT
+    additive = not (s_pt == s_wait == s_lt == "measured" and ctx.measured_statistic != "mean")
+    _times(fig, (pt, s_pt), (wait, s_wait), (lt, s_lt), ctx.includes_pt, additive)
     fig.complete_accurate = point(step.complete_accurate, ctx.estimate)
     fig.sources["complete_accurate"] = (
         "estimate" if fig.complete_accurate is not None else "missing"
@@ -222,8 +227,10 @@ def _times(
     wait_in: tuple[float | None, Source],
     lt_in: tuple[float | None, Source],
     includes_pt: bool,
+    additive: bool = True,
 ) -> None:
-    """Wait, PT and LT from whichever are given (LT = wait + PT)."""
+    """Wait, PT and LT from whichever are given (LT = wait + PT); ``additive`` False: the
+    three are statistics that need not add up (mined medians), so they are not compared."""
     (pt, s_pt), (wait, s_wait), (lt, s_lt) = pt_in, wait_in, lt_in
     if lt is not None and not includes_pt and s_lt == "estimate":
         # the canvas's LT is the wait alone (the top rung of the ladder)
@@ -235,7 +242,7 @@ def _times(
     elapsed, s_elapsed = lt, s_lt
     if lt is not None:
         if pt is not None and wait is not None:
-            if abs(lt - (pt + wait)) > MISMATCH * max(lt, pt + wait):
+            if additive and abs(lt - (pt + wait)) > MISMATCH * max(lt, pt + wait):
                 fig.problems.append(
                     (
                         "lead_time_mismatch",
