@@ -112,5 +112,10 @@ def test_demo_produces_every_file(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert canvas.count("sha256:") == 2  # the two mined streams carry their provenance
     printed = capsys.readouterr().out
     assert "Manual proposal creation: $1.44M a year" in printed
+    # the logs come from a reality that departs from the canvas (demo.REALITY): 2.5x the
+    # discovery wait and 3x the triage wait are found; 1.5x the proposal PT is not "far"
+    assert "far from the log: discovery.wait_time, discovery.lead_time" in printed
+    assert "far from the log: triage.wait_time, triage.lead_time" in printed
+    assert "proposal." not in printed
     assert "Roadmap:" in printed and "Growth Engine:" in printed
     assert not [p for p in out.iterdir() if p.name.startswith(".")]

@@ -155,7 +155,7 @@ def demo(
     samples: SamplesOption = 10_000,
     seed: SeedOption = 0,
     cases: Annotated[
-        int, typer.Option("--cases", min=10, help="Closed cases per simulated event log (about).")
+        int, typer.Option("--cases", min=10, help="Closed cases per simulated event log (at most).")
     ] = 400,
     json_output: JsonOption = False,
 ) -> None:

@@ -3,7 +3,8 @@
 1. copy the sample canvas into the demo directory;
 2. simulate event logs for two streams (``opcanvas.simulate``: CSV, Parquet and XES in
    ``logs/``; no third-party data), each an extract of the cases closed in one period of a
-   stream in steady state (see :func:`closed_in_period`);
+   stream in steady state (see :func:`closed_in_period`), simulated from a "reality" that
+   differs from the workshop's estimates where workshops typically guess wrong (``REALITY``);
 3. mine them back into the canvas copy (``opcanvas.mining``: measured values with provenance,
    beside the workshop's estimates);
 4. assess the canvas and write every deliverable in every format next to it.
@@ -26,6 +27,7 @@ import pyarrow.compute as pc
 
 from opcanvas.assess import assess
 from opcanvas.canvas.io import load_canvas, write_atomic
+from opcanvas.canvas.scenario import Scenario
 from opcanvas.canvas.templates import sample_canvas, sample_text
 from opcanvas.mining import MiningResult, mine_into_canvas
 from opcanvas.report.document import Figure
@@ -38,10 +40,22 @@ from opcanvas.simulate import event_log, write_event_log
 
 DEMO_STREAMS = ("growth/mql-to-close", "efficiency/incident-to-resolution")
 LOG_FORMATS = (".csv", ".parquet", ".xes")
-LOG_START = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)  # a Monday, 09:00
+LOG_START = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)  # a Monday, 09:00: the pilot run
+LOG_END = dt.datetime(2026, 9, 30, 17, 0, tzinfo=dt.UTC)  # about where each extract ends
 WARM_UP_LEADS = 2.0
 """The extract starts this many P95 lead times after the first arrival (an empty stream fills)."""
 CASE, TIME, ARRIVAL = "case:concept:name", "time:timestamp", "case:arrival"
+REALITY = {
+    "growth/mql-to-close": [
+        {"step": "discovery", "wait_time": "x2.5"},  # calendars fill up: meetings slip
+        {"step": "proposal", "process_time": "x1.5"},  # proposals take longer than remembered
+    ],
+    "efficiency/incident-to-resolution": [
+        {"step": "triage", "wait_time": "x3"},  # tickets sit in the queue before triage
+    ],
+}
+"""How the simulated logs depart from the sample canvas's estimates, so that mining them shows
+which workshop guesses were far off (the first thing a workshop should see)."""
 
 Progress = Callable[[str], None]
 
@@ -95,9 +109,9 @@ def demo_steps() -> list[str]:
     ]
 
 
-def closed_in_period(table: pa.Table) -> tuple[pa.Table, float]:
-    """The cases of a simulated log that finished after the warm-up and by the last arrival,
-    and how many arrivals the warm-up took.
+def closed_in_period(table: pa.Table, most: int | None = None) -> tuple[pa.Table, float]:
+    """The cases of a simulated log that finished after the warm-up and by the last arrival
+    (the ``most`` that finished last, if given), and how many arrivals the warm-up took.
 
     A system exports the cases closed in a period, from a stream that was running before it
     began; a simulation starts empty and its last cases finish after arrivals stop. Kept
@@ -121,20 +135,31 @@ def closed_in_period(table: pa.Table) -> tuple[pa.Table, float]:
     first, last = pc.min(arrival).as_py(), pc.max(arrival).as_py()
     start = first + WARM_UP_LEADS * p95
     inside = pc.and_(pc.greater_equal(finish, start), pc.less_equal(finish, last))
-    kept = pc.filter(per_case.column(CASE), inside)
+    closed = pa.table({CASE: per_case.column(CASE), "finish": finish}).filter(inside)
+    if most is not None and closed.num_rows > most:
+        closed = closed.sort_by([("finish", "descending"), (CASE, "ascending")]).slice(0, most)
+    kept = closed.column(CASE)
     per_arrival = (last - first) / max(per_case.num_rows - 1, 1)
     warm_up = WARM_UP_LEADS * p95 / per_arrival if per_arrival else 0.0
     return table.filter(pc.is_in(table.column(CASE), value_set=kept)), warm_up
 
 
 def _simulate(out: Path, ref: str, cases: int, seed: int) -> tuple[list[Path], int]:
-    """About ``cases`` closed cases of ``ref`` in steady state: a first run measures the lead
+    """Up to ``cases`` closed cases of ``ref`` in steady state: a first run measures the lead
     time, a second adds the arrivals its warm-up takes and keeps the cases closed after it."""
-    pilot = event_log(sample_canvas(), ref, cases=cases, seed=seed, start=LOG_START)
+    reality = Scenario.model_validate({"name": "as observed", "changes": REALITY[ref]})
+    pilot = event_log(sample_canvas(), ref, cases=cases, seed=seed, start=LOG_START,
+                      scenario=reality)  # fmt: skip
     _, warm_up = closed_in_period(pilot)
     total = cases + math.ceil(warm_up)
+    arrivals = pilot.column(ARRIVAL)
+    per_arrival = (pc.max(arrivals).as_py() - pc.min(arrivals).as_py()) / max(cases - 1, 1)
+    start = LOG_END - total * per_arrival
+    start = (start - dt.timedelta(days=start.weekday())).replace(hour=9, minute=0, second=0,
+                                                                 microsecond=0)  # fmt: skip
     table, _ = closed_in_period(
-        event_log(sample_canvas(), ref, cases=total, seed=seed, start=LOG_START)
+        event_log(sample_canvas(), ref, cases=total, seed=seed, start=start, scenario=reality),
+        most=cases,
     )
     stem = safe_filename(*ref.split("/"))
     paths = [write_event_log(table, out / "logs" / f"{stem}{suffix}") for suffix in LOG_FORMATS]
