@@ -6,10 +6,16 @@ import datetime as dt
 import statistics
 
 import pyarrow as pa
-import pytest
 
 from opcanvas.canvas.templates import sample_canvas
-from opcanvas.report.demo import ARRIVAL, CASE, LOG_START, TIME, closed_in_period
+from opcanvas.report.demo import (
+    ARRIVAL,
+    CASE,
+    LOG_START,
+    TIME,
+    closed_in_period,
+    mean_arrival_gap,
+)
 from opcanvas.simulate import event_log
 
 GROWTH = "growth/mql-to-close"  # long waits (weeks to months) and 90 % drop-off
@@ -39,8 +45,9 @@ def test_a_simulated_cohort_shows_lead_times_rising_but_the_extract_does_not() -
     rising = monthly_medians(cohort)
     assert rising[-1] > 3 * rising[0]
     _, warm_up = closed_in_period(cohort)
-    assert warm_up > 400  # months of waiting: the warm-up is longer than the cohort itself
-    whole = event_log(canvas, GROWTH, cases=400 + round(warm_up), seed=0, start=LOG_START)
+    arrivals = warm_up / mean_arrival_gap(cohort)
+    assert arrivals > 400  # months of waiting: the warm-up is longer than the cohort itself
+    whole = event_log(canvas, GROWTH, cases=400 + round(arrivals), seed=0, start=LOG_START)
     extract, _ = closed_in_period(whole)
     level = monthly_medians(extract)
     assert len(level) >= 2
@@ -67,4 +74,5 @@ def test_the_extract_ends_at_the_last_arrival_and_begins_after_the_warm_up() -> 
     kept, warm_up = closed_in_period(log)
     # finishing from 4.2 h (c4 at 5 h is the first) to 9 h, the last arrival (c8 at 9 h)
     assert kept.column(CASE).to_pylist() == ["c4", "c5", "c6", "c7", "c8"]
-    assert warm_up == pytest.approx(4.2)
+    assert warm_up == dt.timedelta(hours=4.2)
+    assert mean_arrival_gap(log) == hour

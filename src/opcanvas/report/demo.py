@@ -109,9 +109,9 @@ def demo_steps() -> list[str]:
     ]
 
 
-def closed_in_period(table: pa.Table, most: int | None = None) -> tuple[pa.Table, float]:
+def closed_in_period(table: pa.Table, most: int | None = None) -> tuple[pa.Table, dt.timedelta]:
     """The cases of a simulated log that finished after the warm-up and by the last arrival
-    (the ``most`` that finished last, if given), and how many arrivals the warm-up took.
+    (the ``most`` that finished last, if given), and the warm-up.
 
     A system exports the cases closed in a period, from a stream that was running before it
     began; a simulation starts empty and its last cases finish after arrivals stop. Kept
@@ -124,43 +124,50 @@ def closed_in_period(table: pa.Table, most: int | None = None) -> tuple[pa.Table
     >>> log = pa.table({CASE: ["a", "b", "c", "d"], ARRIVAL: [t, t + h, t + 2 * h, t + 8 * h],
     ...                 TIME: [t + h, t + 2 * h, t + 4 * h, t + 9 * h]})
     >>> kept, warm_up = closed_in_period(log)  # P95 lead 1.85 h: closed from 3.7 h to 8 h
-    >>> kept.column(CASE).to_pylist(), round(warm_up, 2)
-    (['c'], 1.39)
+    >>> kept.column(CASE).to_pylist(), warm_up / h
+    (['c'], 3.7)
     """
     per_case = table.group_by(CASE).aggregate([(TIME, "max"), (ARRIVAL, "min")])
-    arrival = per_case.column(f"{ARRIVAL}_min").cast(pa.int64())
-    finish = per_case.column(f"{TIME}_max").cast(pa.int64())
-    lead = pc.subtract(finish, arrival)
-    p95 = pc.quantile(lead, q=0.95, interpolation="linear")[0].as_py()
-    first, last = pc.min(arrival).as_py(), pc.max(arrival).as_py()
-    start = first + WARM_UP_LEADS * p95
+    arrival = per_case.column(f"{ARRIVAL}_min")
+    finish = per_case.column(f"{TIME}_max")
+    lead_us = pc.subtract(_microseconds(finish), _microseconds(arrival))
+    warm_up = dt.timedelta(microseconds=WARM_UP_LEADS * pc.quantile(lead_us, q=0.95)[0].as_py())
+    start, last = pc.min(arrival).as_py() + warm_up, pc.max(arrival).as_py()
     inside = pc.and_(pc.greater_equal(finish, start), pc.less_equal(finish, last))
     closed = pa.table({CASE: per_case.column(CASE), "finish": finish}).filter(inside)
     if most is not None and closed.num_rows > most:
         closed = closed.sort_by([("finish", "descending"), (CASE, "ascending")]).slice(0, most)
-    kept = closed.column(CASE)
-    per_arrival = (last - first) / max(per_case.num_rows - 1, 1)
-    warm_up = WARM_UP_LEADS * p95 / per_arrival if per_arrival else 0.0
-    return table.filter(pc.is_in(table.column(CASE), value_set=kept)), warm_up
+    return table.filter(pc.is_in(table.column(CASE), value_set=closed.column(CASE))), warm_up
+
+
+def mean_arrival_gap(table: pa.Table) -> dt.timedelta:
+    """The mean time between two arrivals of a simulated log."""
+    arrivals = pc.unique(table.column(ARRIVAL))
+    span: dt.timedelta = pc.max(arrivals).as_py() - pc.min(arrivals).as_py()
+    return span / max(len(arrivals) - 1, 1)
+
+
+def _microseconds(times: pa.ChunkedArray) -> pa.ChunkedArray:
+    return times.cast(pa.timestamp("us", tz="UTC")).cast(pa.int64())
 
 
 def _simulate(out: Path, ref: str, cases: int, seed: int) -> tuple[list[Path], int]:
-    """Up to ``cases`` closed cases of ``ref`` in steady state: a first run measures the lead
-    time, a second adds the arrivals its warm-up takes and keeps the cases closed after it."""
+    """Up to ``cases`` closed cases of ``ref`` in steady state, ending about ``LOG_END``: a
+    first run measures the lead time, a second adds the arrivals its warm-up takes and keeps
+    the cases closed after it."""
     reality = Scenario.model_validate({"name": "as observed", "changes": REALITY[ref]})
     pilot = event_log(sample_canvas(), ref, cases=cases, seed=seed, start=LOG_START,
                       scenario=reality)  # fmt: skip
     _, warm_up = closed_in_period(pilot)
-    total = cases + math.ceil(warm_up)
-    arrivals = pilot.column(ARRIVAL)
-    per_arrival = (pc.max(arrivals).as_py() - pc.min(arrivals).as_py()) / max(cases - 1, 1)
-    start = LOG_END - total * per_arrival
-    start = (start - dt.timedelta(days=start.weekday())).replace(hour=9, minute=0, second=0,
-                                                                 microsecond=0)  # fmt: skip
+    gap = mean_arrival_gap(pilot)
+    total = cases + math.ceil(warm_up / gap)
+    start = LOG_END - total * gap
+    monday = start - dt.timedelta(days=start.weekday())
     table, _ = closed_in_period(
-        event_log(sample_canvas(), ref, cases=total, seed=seed, start=start, scenario=reality),
+        event_log(sample_canvas(), ref, cases=total, seed=seed, scenario=reality,
+                  start=monday.replace(hour=9, minute=0, second=0, microsecond=0)),
         most=cases,
-    )
+    )  # fmt: skip
     stem = safe_filename(*ref.split("/"))
     paths = [write_event_log(table, out / "logs" / f"{stem}{suffix}") for suffix in LOG_FORMATS]
     return paths, table.num_rows
