@@ -162,10 +162,7 @@ def step_figures(step: Step, ctx: StreamContext) -> StepFigures:
         pt, s_pt = _cycle_time(step, fig, pt, s_pt, ctx)
         wait, s_wait = _inventory(step, fig, wait, s_wait, ctx)
     lt, s_lt = _pick(step.lead_time, m.get("lead_time"), ctx)
-    # mined medians and percentiles do not add up (the median LT is not the median wait plus
-    # the median PT); means do, so only they are held to LT = wait + PT
-    additive = not (s_pt == s_wait == s_lt == "measured" and ctx.measured_statistic != "mean")
-    _times(fig, (pt, s_pt), (wait, s_wait), (lt, s_lt), ctx.includes_pt, additive)
+    _times(fig, (pt, s_pt), (wait, s_wait), (lt, s_lt), ctx.includes_pt, ctx.measured_statistic)
     fig.complete_accurate = point(step.complete_accurate, ctx.estimate)
     fig.sources["complete_accurate"] = (
         "estimate" if fig.complete_accurate is not None else "missing"
@@ -227,11 +224,13 @@ def _times(
     wait_in: tuple[float | None, Source],
     lt_in: tuple[float | None, Source],
     includes_pt: bool,
-    additive: bool = True,
+    measured_statistic: str | None = None,
 ) -> None:
-    """Wait, PT and LT from whichever are given (LT = wait + PT); ``additive`` False: the
-    three are statistics that need not add up (mined medians), so they are not compared."""
+    """Wait, PT and LT from whichever are given (LT = wait + PT)."""
     (pt, s_pt), (wait, s_wait), (lt, s_lt) = pt_in, wait_in, lt_in
+    # mined medians and percentiles do not add up (the median LT is not the median wait plus
+    # the median PT); means do, so only they are held to LT = wait + PT
+    additive = not (s_pt == s_wait == s_lt == "measured" and measured_statistic != "mean")
     if lt is not None and not includes_pt and s_lt == "estimate":
         # the canvas's LT is the wait alone (the top rung of the ladder)
         if wait is None:
