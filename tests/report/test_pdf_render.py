@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,8 @@ from opcanvas.errors import ReportError
 from opcanvas.report import write_report
 from opcanvas.report import writer as writer_module
 from opcanvas.report.html import IMAGE_URL, render_html
-from opcanvas.report.pdf import render_pdf, svg_text_runs
-from opcanvas.report.pdf_worker import PdfWorker
+from opcanvas.report.pdf import Layout, render_pdf, svg_text_runs
+from opcanvas.report.pdf_worker import PrintServer
 
 from .conftest import Written
 
@@ -114,22 +115,45 @@ def test_print_html_has_images_instead_of_inline_svg(hostile_report: Written) ->
     assert capped == len(images) and printed.count('alt="" style="max-width:') == capped
 
 
-def test_worker_prints_into_the_given_file(tmp_path: Path) -> None:
-    worker = PdfWorker()
-    target = tmp_path / "out.pdf"
-    worker.submit(f'<p>Hi</p><img src="{IMAGE_URL}0" alt="">', {f"{IMAGE_URL}0": SVG}, target)
-    assert worker.pages() == 1
-    assert target.read_bytes().startswith(b"%PDF-")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.pdf"]  # the job file is gone
+def test_server_prints_into_the_given_files(tmp_path: Path) -> None:
+    server = PrintServer(slots=2)
+    first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    server.submit(f'<p>Hi</p><img src="{IMAGE_URL}0" alt="">', {f"{IMAGE_URL}0": SVG}, first)
+    server.submit('<h1 id="top">One</h1><p style="break-before: page">Two</p>', {}, second)
+    layouts = server.wait([second, first])
+    server.close()
+    assert len(layouts[first].sizes) == 1 and len(layouts[second].sizes) == 2
+    assert layouts[second].anchors == {"top": 0}
+    assert [(level, label, page) for level, label, page, _, _ in layouts[second].bookmarks] == [
+        (1, "One", 0)
+    ]
+    assert first.read_bytes().startswith(b"%PDF-") and second.read_bytes().startswith(b"%PDF-")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf", "b.pdf"]  # job files gone
 
 
-def test_worker_reports_a_report_error(tmp_path: Path) -> None:
-    worker = PdfWorker()
+def test_server_reports_a_report_error(tmp_path: Path) -> None:
+    server = PrintServer()
     target = tmp_path / "out.pdf"
-    worker.submit('<img src="https://example.com/x.png" alt="">', {}, target)
+    server.submit('<img src="https://example.com/x.png" alt="">', {}, target)
     with pytest.raises(ReportError, match="external resource"):
-        worker.pages()
+        server.wait([target])
+    server.cancel()
     assert not target.exists()
+
+
+def test_a_printer_that_dies_is_reported(tmp_path: Path) -> None:
+    """A job the printer cannot even read (a crash, not a ReportError) ends in a ReportError
+    that quotes the printer's error output."""
+    server = PrintServer()
+    target = tmp_path / "out.pdf"
+    server.submit("<p>x</p>", {}, target)
+    server.wait([target])
+    (tmp_path / "bad.pdf.job.json").write_text("not json")
+    assert server._process.stdin is not None
+    server._process.stdin.write(str(tmp_path / "bad.pdf") + "\n")
+    server._process.stdin.flush()
+    with pytest.raises(ReportError, match=r"(?s)stopped without a result.*JSONDecodeError"):
+        server.wait([tmp_path / "bad.pdf"])
 
 
 def test_a_failed_pdf_leaves_nothing_written(
@@ -139,8 +163,8 @@ def test_a_failed_pdf_leaves_nothing_written(
     worker is stopped."""
     stopped: list[bool] = []
 
-    class Failing(PdfWorker):
-        def pages(self) -> int:
+    class Failing(PrintServer):
+        def wait(self, pdfs: Iterable[Path]) -> dict[Path, Layout]:
             self.cancel()
             raise ReportError("printer on fire (simulated)")
 
@@ -148,7 +172,7 @@ def test_a_failed_pdf_leaves_nothing_written(
             stopped.append(True)
             super().cancel()
 
-    monkeypatch.setattr(writer_module, "PdfWorker", Failing)
+    monkeypatch.setattr(writer_module, "PrintServer", Failing)
     out = tmp_path / "out"
     out.mkdir()
     (out / "keep.txt").write_text("mine")

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from math import inf
 from typing import Any
 
@@ -26,6 +27,39 @@ from opcanvas.errors import ReportError
 
 _PER_GLYPH = ("dx", "dy", "rotate", "textLength", "letter-spacing")
 _LOCK = threading.Lock()  # the swap is process-wide: one rendering at a time
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a printing put things: each page's size, the first page of each anchor (an
+    element's id) and the bookmarks (the headings) as ``(level, label, page, x, y)``. Pages
+    count from 0; sizes and points are in CSS pixels from the page's top left corner."""
+
+    sizes: tuple[tuple[float, float], ...]
+    anchors: Mapping[str, int]
+    bookmarks: tuple[tuple[int, str, int, float, float], ...]
+
+    @classmethod
+    def of(cls, pages: Sequence[Any]) -> Layout:
+        """The layout of WeasyPrint's ``Document.pages``."""
+        anchors: dict[str, int] = {}
+        marks = []
+        for number, page in enumerate(pages):
+            for name in page.anchors:
+                anchors.setdefault(name, number)
+            marks += [(lv, label, number, x, y) for lv, label, (x, y), _ in page.bookmarks]
+        return cls(tuple((p.width, p.height) for p in pages), anchors, tuple(marks))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"sizes": self.sizes, "anchors": dict(self.anchors), "bookmarks": self.bookmarks}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Layout:
+        return cls(
+            tuple((w, h) for w, h in data["sizes"]),
+            dict(data["anchors"]),
+            tuple((lv, label, n, x, y) for lv, label, n, x, y in data["bookmarks"]),
+        )
 
 
 def render_pdf(html: str, images: Mapping[str, str] | None = None) -> tuple[bytes, int]:
@@ -36,6 +70,12 @@ def render_pdf(html: str, images: Mapping[str, str] | None = None) -> tuple[byte
     nothing else may be loaded: any attempt stops the rendering with a ReportError instead
     of touching the network or the disk.
     """
+    data, layout = print_pdf(html, images)
+    return data, len(layout.sizes)
+
+
+def print_pdf(html: str, images: Mapping[str, str] | None = None) -> tuple[bytes, Layout]:
+    """As :func:`render_pdf`, with the layout of the pages instead of their count."""
     import weasyprint  # imported here: it takes a second and only the PDF needs it
     from weasyprint.urls import FatalURLFetchingError
 
@@ -47,7 +87,7 @@ def render_pdf(html: str, images: Mapping[str, str] | None = None) -> tuple[byte
             raise ReportError(f"the report tried to load an external resource ({exc})") from None
         data = document.write_pdf()
     assert data is not None
-    return data, len(document.pages)
+    return data, Layout.of(document.pages)
 
 
 def warm_up() -> None:

@@ -1,17 +1,21 @@
-"""The PDF printed in a child process, so the other formats are written meanwhile.
+"""The PDF printed by a print server in a child process, several pieces at a time.
 
-Printing is most of a report's time and runs on one core. :class:`PdfWorker` starts
-``python -m opcanvas.report.pdf_worker`` as soon as a report begins: the child loads
-WeasyPrint and its fonts while the parent draws the figures, then prints the page the
-parent hands it while the parent writes the HTML, XLSX, Markdown and JSON.
+Printing is most of a report's time, and WeasyPrint runs on one core. :class:`PrintServer`
+starts ``python -m opcanvas.report.pdf_worker`` as soon as a report begins: the server loads
+WeasyPrint and its fonts while the parent draws the figures, then prints each job it is handed
+in a process of its own, forked from the loaded server (so each starts warm), as many at once
+as there are slots (the cores, up to :data:`MAX_SLOTS`). Where there is no ``fork`` (Windows),
+the server prints its jobs one after the other.
 
-The job travels as a JSON file beside the PDF's path, both inside the report's staging
-directory, so the write stays all or nothing: the parent moves the PDF into place with the
-rest, or discards it with the rest. The child answers on its standard output with one JSON
-line: ``{"pages": N}`` or ``{"error": "..."}`` (a ReportError, e.g. an external resource).
+A job travels as a JSON file beside its PDF's path, inside the report's staging directory, so
+the write stays all or nothing. The printer writes the PDF and, beside it, a JSON file with
+the pages' layout (:class:`~opcanvas.report.pdf.Layout`) or the ReportError that stopped it;
+then it writes the job's path on the server's standard output, one short line (one ``write``,
+so lines of printers working at once never mix). A printer that dies writes nothing: its line
+then comes from the server, and the parent finds no result beside it.
 
->>> worker = PdfWorker()
->>> worker.cancel()
+>>> server = PrintServer()
+>>> server.cancel()
 """
 
 from __future__ import annotations
@@ -19,82 +23,120 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import select
+import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping
+import traceback
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from opcanvas.errors import ReportError
+from opcanvas.report.pdf import Layout
 
 MODULE = "opcanvas.report.pdf_worker"
+MAX_SLOTS = 4  # pieces printed at once, at most; each printer holds its pages in memory
+POLL_SECONDS = 0.02  # the server looks for ended printers this often while it waits for jobs
 
 
-class PdfWorker:
-    """A child process that prints one PDF: start it early, :meth:`submit`, then :meth:`pages`."""
+def default_slots() -> int:
+    """Printers at once: one per core, up to :data:`MAX_SLOTS`."""
+    return max(1, min(os.cpu_count() or 1, MAX_SLOTS))
 
-    def __init__(self) -> None:
+
+def _result_path(pdf: Path) -> Path:
+    return pdf.with_name(pdf.name + ".layout.json")
+
+
+class PrintServer:
+    """A child process that prints PDFs: start it early, :meth:`submit` jobs, :meth:`wait`."""
+
+    def __init__(self, slots: int | None = None) -> None:
+        self.slots = slots or default_slots()
         # a file, not a pipe, so a chatty child never blocks; closed in _finish
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115
-        self._ended: tuple[str, str] | None = None
+        self._ended: str | None = None
+        self._answered: set[Path] = set()
         self._process = subprocess.Popen(
-            [sys.executable, "-m", MODULE],
+            [sys.executable, "-m", MODULE, str(self.slots)],
             env=_child_environment(),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._errors,
             text=True,
+            start_new_session=True,  # its own process group: cancel stops every printer
         )
 
-    def submit(self, html: str, images: Mapping[str, str], pdf: Path) -> None:
-        """Print ``html`` (figures in ``images``) to the file ``pdf``; returns at once."""
+    def submit(self, html: str, images: Mapping[str, str], pdf: Path) -> Path:
+        """Print ``html`` (figures in ``images``) to the file ``pdf``; returns ``pdf`` at once."""
         job = pdf.with_name(pdf.name + ".job.json")
         job.write_text(json.dumps({"html": html, "images": dict(images), "pdf": str(pdf)}))
         assert self._process.stdin is not None
         try:
-            self._process.stdin.write(str(job) + "\n")
-            self._process.stdin.close()
-        except BrokenPipeError:  # the child died while loading: pages() reports why
+            self._process.stdin.write(str(pdf) + "\n")
+            self._process.stdin.flush()
+        except BrokenPipeError:  # the server died while loading: wait() reports why
             pass
+        return pdf
 
-    def pages(self) -> int:
-        """Wait for the PDF; its page count, or a ReportError saying why there is none."""
-        out, err = self._finish()
-        lines = [line for line in out.splitlines() if line.startswith("{")]
-        answer = json.loads(lines[-1]) if lines else {}
-        if "error" in answer:
-            raise ReportError(str(answer["error"]), hint=answer.get("hint"))
-        if self._process.returncode != 0 or "pages" not in answer:
-            tail = "\n".join(err.strip().splitlines()[-5:])
-            raise ReportError(
-                f"printing the PDF failed (exit code {self._process.returncode}): {tail}",
-                hint="run again with --format html to check the page, then report the error",
-            )
-        return int(answer["pages"])
+    def wait(self, pdfs: Iterable[Path]) -> dict[Path, Layout]:
+        """Wait until each of ``pdfs`` is printed; their layouts, or a ReportError saying why
+        one is not (the first failure in submission order)."""
+        wanted = list(pdfs)
+        stdout = self._process.stdout
+        assert stdout is not None
+        while not self._answered.issuperset(wanted):
+            line = stdout.readline()
+            if not line:  # the server ended before answering
+                self._fail(f"the print server stopped (exit code {self._process.wait()})")
+            self._answered.add(Path(line.strip()))
+        return {pdf: self._result(pdf) for pdf in wanted}
 
-    def cancel(self) -> None:
-        """Stop the child (the report failed or has no PDF after all)."""
-        if self._process.poll() is None:
-            self._process.kill()
+    def close(self) -> None:
+        """No more jobs: let the server end."""
         self._finish()
 
-    def _finish(self) -> tuple[str, str]:
-        """The child's output and errors, once it has ended (read once, then remembered)."""
+    def cancel(self) -> None:
+        """Stop the server and every printer (the report failed or has no PDF after all)."""
+        if self._process.poll() is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self._process.pid, signal.SIGKILL)
+        self._finish()
+
+    def _result(self, pdf: Path) -> Layout:
+        result = _result_path(pdf)
+        if not result.exists():
+            self._fail("a printer of the PDF stopped without a result")
+        answer = json.loads(result.read_text())
+        result.unlink()
+        if "error" in answer:
+            raise ReportError(str(answer["error"]), hint=answer.get("hint"))
+        return Layout.from_dict(answer)
+
+    def _fail(self, what: str) -> None:
+        self.cancel()
+        tail = "\n".join((self._ended or "").strip().splitlines()[-5:])
+        raise ReportError(
+            f"printing the PDF failed: {what}" + (f": {tail}" if tail else ""),
+            hint="run again with --format html to check the page, then report the error",
+        )
+
+    def _finish(self) -> str:
+        """The server's error output, once it has ended (read once, then remembered)."""
         if self._ended is not None:
             return self._ended
         process = self._process
         if process.stdin is not None and not process.stdin.closed:
             with contextlib.suppress(BrokenPipeError):
                 process.stdin.close()
-        out = process.stdout.read() if process.stdout is not None else ""
+        process.wait()
         if process.stdout is not None:
             process.stdout.close()
-        process.wait()
         self._errors.seek(0)
-        err = self._errors.read().decode("utf-8", "replace")
+        self._ended = self._errors.read().decode("utf-8", "replace")
         self._errors.close()
-        self._ended = (out, err)
-        return out, err
+        return self._ended
 
 
 def _child_environment() -> dict[str, str]:
@@ -105,26 +147,100 @@ def _child_environment() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
 
 
-def _serve() -> int:
-    """The child: load WeasyPrint, read one job path, print, answer with one JSON line."""
-    from opcanvas.report.pdf import render_pdf, warm_up
+def _print(pdf: Path) -> None:
+    """One job: print it, write the PDF and its result beside it (each whole or not at all)."""
+    from opcanvas.report.pdf import print_pdf
 
-    warm_up()
-    line = sys.stdin.readline().strip()
-    if not line:  # the parent cancelled before submitting
-        return 0
-    job = Path(line)
+    job = pdf.with_name(pdf.name + ".job.json")
     spec = json.loads(job.read_text())
     job.unlink()
     try:
-        data, pages = render_pdf(spec["html"], spec["images"])
+        data, layout = print_pdf(spec["html"], spec["images"])
+        pdf.write_bytes(data)
+        answer = layout.to_dict()
     except ReportError as exc:
-        print(json.dumps({"error": exc.message, "hint": exc.hint}), flush=True)
+        answer = {"error": exc.message, "hint": exc.hint}
+    partial = _result_path(pdf).with_suffix(".part")
+    partial.write_text(json.dumps(answer))
+    partial.replace(_result_path(pdf))
+
+
+def _answer(pdf: str) -> None:
+    os.write(sys.stdout.fileno(), (pdf + "\n").encode())
+
+
+def _serve(slots: int) -> int:
+    """The server: load WeasyPrint, then print each job path read from standard input."""
+    from opcanvas.report.pdf import warm_up
+
+    warm_up()
+    if not hasattr(os, "fork"):  # one job after the other, here
+        for line in sys.stdin:
+            if line.strip():
+                _print(Path(line.strip()))
+                _answer(line.strip())
         return 0
-    Path(spec["pdf"]).write_bytes(data)
-    print(json.dumps({"pages": pages}), flush=True)
+    running: dict[int, str] = {}  # printer pid -> its job
+    waiting: list[str] = []
+    lines = _lines(sys.stdin.fileno())
+    reading = True
+    while reading or waiting or running:
+        _reap(running, block=not reading and not waiting)
+        while waiting and len(running) < slots:
+            pdf = waiting.pop(0)
+            running[_fork(pdf)] = pdf
+        if reading:
+            got = next(lines)
+            reading = got is not None
+            waiting += got or []
     return 0
 
 
+def _lines(fd: int) -> Iterator[list[str] | None]:
+    """The lines that came on ``fd`` within a moment (often none); None once it is closed."""
+    buffer = b""
+    while True:
+        ready, _, _ = select.select([fd], [], [], POLL_SECONDS)
+        if not ready:
+            yield []
+            continue
+        data = os.read(fd, 65536)
+        if not data:
+            while True:
+                yield None
+        *complete, buffer = (buffer + data).split(b"\n")
+        yield [line.decode().strip() for line in complete if line.strip()]
+
+
+def _fork(pdf: str) -> int:
+    """Start a printer for one job; its pid."""
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 0  # the printer
+    try:
+        _print(Path(pdf))
+        _answer(pdf)
+    except BaseException:  # the parent learns of it by the missing result
+        traceback.print_exc()
+        code = 1
+    finally:
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def _reap(running: dict[int, str], *, block: bool) -> None:
+    """Collect the printers that ended; answer for each that died without answering."""
+    while running:
+        pid, status = os.waitpid(-1, 0 if block else os.WNOHANG)
+        if pid == 0:
+            return
+        pdf = running.pop(pid, None)
+        if pdf is not None and status != 0:
+            _answer(pdf)  # no result beside it: the parent reports the failure
+        block = False
+
+
 if __name__ == "__main__":
-    sys.exit(_serve())
+    sys.exit(_serve(int(sys.argv[1]) if len(sys.argv) > 1 else default_slots()))

@@ -29,7 +29,8 @@ from opcanvas.report.formats import ALL_FORMATS, FORMATS, ICS_FILE
 from opcanvas.report.html import render_html
 from opcanvas.report.markdown import render_markdown
 from opcanvas.report.pdf import render_pdf as render_pdf  # re-exported: opcanvas.report
-from opcanvas.report.pdf_worker import PdfWorker
+from opcanvas.report.pdf_parts import PartsPrint
+from opcanvas.report.pdf_worker import PrintServer
 from opcanvas.report.safety import slug
 from opcanvas.report.summary import Summary, summarize
 from opcanvas.report.xlsx import render_xlsx
@@ -175,15 +176,15 @@ def write_report(
     base = slug(a.canvas.organization, default="opcanvas")
     calendar_start = a.canvas.roadmap.start or start
     stage = _Staging(target)
-    # the PDF prints in a child process; it starts now to load WeasyPrint during the figures
-    worker = PdfWorker() if "pdf" in formats else None
+    # the PDF prints in child processes; the server starts now to load WeasyPrint meanwhile
+    server = PrintServer() if "pdf" in formats else None
     try:
         figures = build_figures(a, extra_figures)
         tick("figures")
         ics_file = ICS_FILE if calendar_start is not None else None
         document = build_document(a, figures, ics_file=ics_file)
         tick("document")
-        pages = _write_formats(a, document, stage, base, formats, tick, worker)
+        pages = _write_formats(a, document, stage, base, formats, tick, server)
         for figure in figures.all():
             if figure.file:
                 stage.put(figure.file, figure.svg)
@@ -195,8 +196,8 @@ def write_report(
         stage.commit()
         tick("move into place")
     except BaseException:
-        if worker is not None:
-            worker.cancel()
+        if server is not None:
+            server.cancel()
         stage.discard()
         raise
     return ReportResult(
@@ -211,20 +212,16 @@ def write_report(
 
 def _write_formats(
     a: Assessment, document: Document, stage: _Staging, base: str, formats: Sequence[str],
-    tick: Progress, worker: PdfWorker | None,
+    tick: Progress, server: PrintServer | None,
 ) -> int | None:  # fmt: skip
-    """Every format in ``formats``; the PDF prints in ``worker`` while the others are written."""
-    pdf_name = base + FORMATS["pdf"].suffix
-    if worker is not None:
-        images: dict[str, str] = {}
-        printed = render_html(document, images=images)  # figures as images: faster to print
-        worker.submit(printed, images, stage.path(pdf_name))
+    """Every format in ``formats``; the PDF prints in ``server`` while the others are written."""
+    printing = None if server is None else PartsPrint(document, server, stage.path(".pdf-parts"))
     for fmt in formats:
         name = base + FORMATS[fmt].suffix
         if fmt == "html":
             stage.put(name, render_html(document))
         elif fmt == "pdf":
-            stage.written.append(name)  # written by the worker, moved into place with the rest
+            stage.written.append(name)  # printing meanwhile: written last, listed in order
             continue
         elif fmt == "xlsx":
             stage.put(name, render_xlsx(document, a.canvas))
@@ -233,8 +230,10 @@ def _write_formats(
         elif fmt == "json":
             stage.put(name, _json(a))
         tick(fmt)
-    if worker is None:
+    if printing is None or server is None:
         return None
-    pages = worker.pages()
+    data, pages = printing.finish()
+    server.close()
+    stage.path(base + FORMATS["pdf"].suffix).write_bytes(data)
     tick("pdf")
     return pages

@@ -1,0 +1,194 @@
+"""The PDF printed in parts, side by side, then joined: one core prints the report in 10 s.
+
+WeasyPrint lays out and draws on one core, and a page's footer ("Page 3 of 71") or the
+contents' page numbers depend on every page before it. So the report prints in two steps:
+
+1. **Pieces.** The deliverables are cut where a page breaks anyway (each deliverable, and each
+   section that starts a new page: :func:`~opcanvas.report.html.print_chunks`), the chunks
+   packed into a few pieces of about equal work (:func:`pack`), and the pieces printed at once
+   by the print server, without page furniture.
+2. **Frame.** From the pieces' page counts and sizes comes the frame: the cover, then an empty
+   page of the same size for every printed page (:func:`sheets`). WeasyPrint prints it with the
+   footers, the page numbers and the contents' links and page numbers, all its own.
+
+:func:`join` puts each piece's page under its frame page and writes the outline (bookmarks) of
+the whole from the pieces' headings. The result reads as the report printed in one go.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from opcanvas.report.document import Document
+from opcanvas.report.html import IMAGE_URL, SHEETS, Chunk, frame_html, piece_html, print_chunks
+from opcanvas.report.pdf import Layout
+from opcanvas.report.pdf_worker import PrintServer
+
+MM = 96 / 25.4  # CSS pixels per millimetre
+PT = 0.75  # PDF points per CSS pixel
+_IMAGE = re.compile(re.escape(IMAGE_URL) + r"\d+")
+
+# Printing work of a chunk, in table cells: WeasyPrint spends about as much on one figure as on
+# this many cells, and on this many characters of figure SVG as on one cell (the demo report).
+CELLS_PER_FIGURE = 20
+SVG_CHARACTERS_PER_CELL = 400
+
+
+def work(chunk: Chunk, images: Mapping[str, str]) -> float:
+    """The printing work of a chunk, in table cells (an estimate for :func:`pack`)."""
+    cells = chunk.html.count("<td") + chunk.html.count("<th")
+    svgs = [images[url] for url in _IMAGE.findall(chunk.html)]
+    return 1 + cells + CELLS_PER_FIGURE * len(svgs) + sum(map(len, svgs)) / SVG_CHARACTERS_PER_CELL
+
+
+def pack(work: Sequence[float], pieces: int) -> list[list[int]]:
+    """Chunk indexes in ``pieces`` groups of about equal total work, heaviest group first (so
+    the printers that start first get the longest jobs); each group in report order.
+
+    >>> pack([5, 1, 1, 3, 2], 2)
+    [[0, 1], [2, 3, 4]]
+    """
+    groups: list[list[int]] = [[] for _ in range(min(pieces, len(work)))]
+    totals = [0.0] * len(groups)
+    for i in sorted(range(len(work)), key=lambda i: -work[i]):  # longest first
+        lightest = totals.index(min(totals))
+        groups[lightest].append(i)
+        totals[lightest] += work[i]
+    order = sorted(range(len(groups)), key=lambda g: -totals[g])
+    return [sorted(groups[g]) for g in order]
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A printed page of the report: which piece printed it, and as which of its pages."""
+
+    piece: int
+    page: int
+    sheet: str  # the page's kind, a key of SHEETS
+    anchor: str | None  # the id of the deliverable it opens (the contents link to it)
+
+
+def sheet_of(size: tuple[float, float]) -> str:
+    """The kind of page (a key of :data:`~opcanvas.report.html.SHEETS`) of this size in CSS px.
+
+    >>> sheet_of((297 * MM, 210 * MM))
+    'wide'
+    """
+    for name, (width, height) in SHEETS.items():
+        if abs(size[0] - width * MM) < 1 and abs(size[1] - height * MM) < 1:
+            return name
+    raise ValueError(f"a printed page of {size[0]:.0f} x {size[1]:.0f} px is of no known kind")
+
+
+def place(
+    chunks: Sequence[Chunk], groups: Sequence[Sequence[int]], layouts: Sequence[Layout]
+) -> list[Placed]:
+    """Every printed page in report order, from the pieces' layouts (piece ``g`` printed the
+    chunks ``groups[g]``, each starting on the page of its anchor ``chunk-N``)."""
+    start: dict[int, tuple[int, int, int]] = {}  # chunk -> (piece, first page, end page)
+    for g, (group, layout) in enumerate(zip(groups, layouts, strict=True)):
+        firsts = [layout.anchors[f"chunk-{i}"] for i in group]
+        for i, first, end in zip(group, firsts, [*firsts[1:], len(layout.sizes)], strict=True):
+            start[i] = (g, first, end)
+    placed = []
+    for i, chunk in enumerate(chunks):
+        piece, first, end = start[i]
+        for page in range(first, end):
+            anchor = f"d-{chunk.deliverable}" if chunk.opens and page == first else None
+            placed.append(Placed(piece, page, sheet_of(layouts[piece].sizes[page]), anchor))
+    return placed
+
+
+def join(frame: bytes, frame_layout: Layout, pieces: Sequence[bytes], layouts: Sequence[Layout],
+         placed: Sequence[Placed]) -> bytes:  # fmt: skip
+    """The frame with each placed piece page drawn under its page, and the outline of the
+    whole: the frame's bookmarks (the cover's) and then the pieces', in page order."""
+    import pikepdf
+
+    with contextlib.ExitStack() as stack:
+        pdf = stack.enter_context(pikepdf.open(io.BytesIO(frame)))
+        sources = [stack.enter_context(pikepdf.open(io.BytesIO(data))) for data in pieces]
+        cover = len(pdf.pages) - len(placed)
+        if cover < 0:
+            raise ValueError(f"the frame has {len(pdf.pages)} pages for {len(placed)} printed")
+        marks = [mark for mark in frame_layout.bookmarks if mark[2] < cover]
+        for number, spot in enumerate(placed, start=cover):
+            sheet, printed = pdf.pages[number], sources[spot.piece].pages[spot.page]
+            box = pikepdf.Rectangle(sheet.mediabox)
+            if _rounded(box) != _rounded(pikepdf.Rectangle(printed.mediabox)):
+                raise ValueError(f"page {number + 1}: the frame and the piece differ in size")
+            sheet.add_underlay(printed, box)
+            marks += [
+                (level, label, number, x, y)
+                for level, label, page, x, y in layouts[spot.piece].bookmarks
+                if page == spot.page
+            ]
+        _outline(pdf, marks, [height for _, height in frame_layout.sizes])
+        out = io.BytesIO()
+        pdf.save(out)
+    return out.getvalue()
+
+
+def _rounded(box: Any) -> tuple[int, ...]:
+    return tuple(round(v) for v in (box.llx, box.lly, box.urx, box.ury))
+
+
+def _outline(pdf: Any, marks: Sequence[tuple[int, str, int, float, float]],
+             heights: Sequence[float]) -> None:  # fmt: skip
+    """Replace the outline with ``marks`` nested by level, as WeasyPrint nests headings."""
+    import pikepdf
+
+    with pdf.open_outline() as outline:
+        outline.root.clear()
+        stack: list[tuple[int, pikepdf.OutlineItem]] = []
+        for level, label, page, x, y in marks:
+            item = pikepdf.OutlineItem(
+                label, page, "XYZ", left=x * PT, top=(heights[page] - y) * PT
+            )
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            (stack[-1][1].children if stack else outline.root).append(item)
+            stack.append((level, item))
+
+
+PIECES_PER_SLOT = 2  # pieces per printer: a misjudged piece then leaves less idle time
+
+
+class PartsPrint:
+    """The report's PDF printing in parts: created, its pieces are printing; :meth:`finish`
+    prints the frame and joins them. Work files go to ``directory`` (the staging one)."""
+
+    def __init__(self, document: Document, server: PrintServer, directory: Path) -> None:
+        self.document, self.server = document, server
+        self.directory = directory
+        self.directory.mkdir(parents=True, exist_ok=True)
+        images: dict[str, str] = {}
+        self.chunks = print_chunks(document, images)
+        weights = [work(chunk, images) for chunk in self.chunks]
+        self.groups = pack(weights, PIECES_PER_SLOT * server.slots)
+        self.jobs = []
+        for number, group in enumerate(self.groups):
+            members = [self.chunks[i] for i in group]
+            html = piece_html(document, members)
+            used = {url: images[url] for url in _IMAGE.findall(html)}
+            self.jobs.append(server.submit(html, used, directory / f"piece-{number}.pdf"))
+
+    def finish(self) -> tuple[bytes, int]:
+        """The joined PDF and its page count (waits for the pieces, then prints the frame)."""
+        printed = self.server.wait(self.jobs)
+        layouts = [printed[job] for job in self.jobs]
+        placed = place(self.chunks, self.groups, layouts)
+        sheets = [(spot.sheet, spot.anchor) for spot in placed]
+        frame = self.server.submit(
+            frame_html(self.document, sheets), {}, self.directory / "frame.pdf"
+        )
+        frame_layout = self.server.wait([frame])[frame]
+        pieces = [job.read_bytes() for job in self.jobs]
+        data = join(frame.read_bytes(), frame_layout, pieces, layouts, placed)
+        return data, len(frame_layout.sizes)
