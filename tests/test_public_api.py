@@ -8,7 +8,9 @@ import pytest
 import typer.main
 
 import opcanvas
-from opcanvas.cli import app, main
+from opcanvas.cli import app, load, main
+
+load()  # every command registered
 
 PUBLIC = sorted(name for name in opcanvas.__all__ if name != "__version__")
 
@@ -63,3 +65,33 @@ def test_every_command_has_help_for_itself_and_its_options(
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--version"]) == 0
     assert capsys.readouterr().out.strip() == f"opcanvas {opcanvas.__version__}"
+
+
+def test_the_command_map_names_every_command_and_its_module() -> None:
+    """``opcanvas CMD`` imports only the module COMMANDS names for CMD: the map must match
+    what the modules register, or a command would not be found."""
+    from opcanvas.cli import COMMANDS
+
+    registered = {
+        command.name or command.callback.__name__: command.callback.__module__  # type: ignore[union-attr]
+        for command in app.registered_commands
+    }
+    assert registered == {name: f"opcanvas.cli.{module}" for name, module in COMMANDS.items()}
+
+
+def test_a_command_imports_only_what_it_needs() -> None:
+    """``opcanvas report`` starts without the mining engines (DuckDB, Arrow) or SciPy; its
+    help still works. ``opcanvas mine --help`` does load the mining engines."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from opcanvas.cli import main; code = main([{args}]);"
+        "print(code, *(m in sys.modules for m in ('duckdb', 'pyarrow', 'scipy')))"
+    )
+    for args, loaded in (("'report', '--help'", "False False False"),
+                         ("'mine', '--help'", "True True")):  # fmt: skip
+        done = subprocess.run([sys.executable, "-c", probe.format(args=args)],
+                              capture_output=True, text=True, check=True)  # fmt: skip
+        last = done.stdout.strip().splitlines()[-1]
+        assert last.startswith("0 " + loaded), (args, last)

@@ -9,9 +9,9 @@ start) does not import the renderers, WeasyPrint and the chart engine.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from opcanvas.lazy import attributes
 from opcanvas.report.formats import ALL_FORMATS, FORMATS, ReportFormat, parse_formats
 
 if TYPE_CHECKING:
@@ -52,8 +52,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'opcanvas.report' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = attributes(__name__, _LAZY)

@@ -10,10 +10,9 @@ File names come from stream and gap ids, slugged again here so no canvas text ca
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from opcanvas.assess import Assessment
-from opcanvas.mining import MiningResult
 from opcanvas.render.charts import (
     KpiBar,
     cumulative_flow_chart,
@@ -44,6 +43,9 @@ from opcanvas.report.depgraph import dependency_mermaid, dependency_svg
 from opcanvas.report.document import Figure
 from opcanvas.report.safety import safe_filename
 from opcanvas.value import annual_value_samples
+
+if TYPE_CHECKING:
+    from opcanvas.mining import MiningResult
 
 TORNADO_GAPS = 3  # distribution and tornado charts for the highest-value gaps; others: tables
 KPI_BARS = 8  # rows a one-page KPI chart keeps readable; the dashboard table lists every KPI
