@@ -95,13 +95,19 @@ def test_chunks_start_each_deliverable_and_each_section_on_a_new_page(
 ) -> None:
     a = hostile_report.assessment
     document = build_document(a, build_figures(a))
-    chunks = print_chunks(document, {})
+    chunks = print_chunks(document.deliverables, {}, last=True)
     opening = [c.deliverable for c in chunks if c.opens]
     assert opening == [d.key for d in document.deliverables]
     streams = sum(1 for d in document.deliverables for s in d.sections if s.new_page)
     assert len(chunks) == len(document.deliverables) + streams
     assert all(f'id="chunk-{i}"' in c.html for i, c in enumerate(chunks))
     assert chunks[-1].html.endswith("</footer>") and "<footer>" not in chunks[0].html
+    # printed in two batches (the maps first), the chunks keep their numbers
+    images: dict[str, str] = {}
+    maps = print_chunks(document.deliverables[:1], images, last=False)
+    rest = print_chunks(document.deliverables[1:], images, first=len(maps), last=True)
+    assert [c.html for c in maps + rest] == [c.html for c in print_chunks(
+        document.deliverables, {}, last=True)]  # fmt: skip
 
 
 @pytest.mark.parametrize(

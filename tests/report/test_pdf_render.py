@@ -131,14 +131,33 @@ def test_server_prints_into_the_given_files(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf", "b.pdf"]  # job files gone
 
 
-def test_server_reports_a_report_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("until", ["layouts", "wait"])
+def test_server_reports_a_report_error(tmp_path: Path, until: str) -> None:
     server = PrintServer()
     target = tmp_path / "out.pdf"
     server.submit('<img src="https://example.com/x.png" alt="">', {}, target)
     with pytest.raises(ReportError, match="external resource"):
-        server.wait([target])
+        getattr(server, until)([target])
     server.cancel()
     assert not target.exists()
+
+
+def test_server_tells_the_layout_before_the_pdf_and_starts_urgent_jobs_at_once(
+    tmp_path: Path,
+) -> None:
+    """Answers come in the order things happen: the urgent job, started beside the one that
+    holds the only slot, is printed first; a layout is told before its PDF is done."""
+    server = PrintServer(slots=1)
+    slow, urgent = tmp_path / "slow.pdf", tmp_path / "urgent.pdf"
+    server.submit("<p>x</p>" * 4000, {}, slow)  # seconds of work, holding the only slot
+    server.submit("<h2>Now</h2>", {}, urgent, now=True)
+    assert server.wait([urgent])[urgent].bookmarks[0][:3] == (2, "Now", 0)
+    assert server._events[slow] & {"laid-out", "printed"} == set()
+    layout = server.layouts([slow])[slow]
+    assert len(layout.sizes) > 1 and server._events[slow] == {"laid-out"}
+    assert server.wait([slow])[slow] == layout
+    server.close()
+    assert slow.read_bytes().startswith(b"%PDF-")
 
 
 def test_a_printer_that_dies_is_reported(tmp_path: Path) -> None:
@@ -150,7 +169,7 @@ def test_a_printer_that_dies_is_reported(tmp_path: Path) -> None:
     server.wait([target])
     (tmp_path / "bad.pdf.job.json").write_text("not json")
     assert server._process.stdin is not None
-    server._process.stdin.write(str(tmp_path / "bad.pdf") + "\n")
+    server._process.stdin.write(f"queue {tmp_path / 'bad.pdf'}\n")
     server._process.stdin.flush()
     with pytest.raises(ReportError, match=r"(?s)stopped without a result.*JSONDecodeError"):
         server.wait([tmp_path / "bad.pdf"])

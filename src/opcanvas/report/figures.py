@@ -294,8 +294,13 @@ def build_figures(a: Assessment, extra: Mapping[str, Figure] | None = None) -> F
     """
     figures = FigureSet(dict(extra or {}))
     add_maps(a, figures)
+    add_charts(a, figures)
+    return figures
+
+
+def add_charts(a: Assessment, figures: FigureSet) -> None:
+    """The charts of every deliverable after the maps (which need only :func:`add_maps`)."""
     add_dependency_graph(a, figures)
     add_value_charts(a, figures)
     add_roadmap_chart(a, figures)
     add_kpi_chart(a, figures)
-    return figures

@@ -390,13 +390,17 @@ FOOTER = (
 )
 
 
-def _page(document: Document, body: str, css: str = "") -> str:
+def _page(title: str, body: str, css: str = "") -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html_text(document.organization)} — {html_text(document.title)}</title>"
+        f"<title>{html_text(title)}</title>"
         f"<style>{CSS}{css}</style></head><body><main>{body}</main></body></html>\n"
     )
+
+
+def _title(document: Document) -> str:
+    return f"{document.organization} — {document.title}"
 
 
 def render_html(document: Document, *, images: dict[str, str] | None = None) -> str:
@@ -406,7 +410,7 @@ def render_html(document: Document, *, images: dict[str, str] | None = None) -> 
     ``images`` under its URL (``opcanvas-figure:N``) instead of being inlined.
     """
     body = _cover(document) + "".join(_deliverable(d, images) for d in document.deliverables)
-    return _page(document, body + FOOTER)
+    return _page(_title(document), body + FOOTER)
 
 
 # The printed report in parts (:mod:`opcanvas.report.pdf_parts`): its deliverables cut where a
@@ -434,13 +438,16 @@ class Chunk:
     html: str  # a <section> whose id is ``chunk-N``, N its place in the report
 
 
-def print_chunks(document: Document, images: dict[str, str]) -> list[Chunk]:
-    """The deliverables cut before each section printed on a new page, in report order.
+def print_chunks(
+    deliverables: Sequence[Deliverable], images: dict[str, str], *, first: int = 0, last: bool
+) -> list[Chunk]:
+    """The deliverables cut before each section printed on a new page, in report order, the
+    chunks numbered from ``first``; with ``last``, the report's closing line ends the last one.
 
     Figures are ``<img>`` elements, their SVGs put in ``images`` (as :func:`render_html`).
     """
     chunks: list[Chunk] = []
-    for deliverable in document.deliverables:
+    for deliverable in deliverables:
         line, classes = _line(deliverable), _classes(deliverable)
         runs: list[list[str]] = [[_head(deliverable)]]
         for section in deliverable.sections:
@@ -448,16 +455,17 @@ def print_chunks(document: Document, images: dict[str, str]) -> list[Chunk]:
                 runs.append([])
             runs[-1].append(_section(section, line, images))
         for i, run in enumerate(r for r in runs if r):
-            html = f'<section class="{classes}" id="chunk-{len(chunks)}">{"".join(run)}</section>'
+            number = first + len(chunks)
+            html = f'<section class="{classes}" id="chunk-{number}">{"".join(run)}</section>'
             chunks.append(Chunk(deliverable.key, i == 0, html))
-    if chunks:  # the report's closing line follows its last section
+    if chunks and last:
         chunks[-1] = replace(chunks[-1], html=chunks[-1].html + FOOTER)
     return chunks
 
 
-def piece_html(document: Document, chunks: Sequence[Chunk]) -> str:
+def piece_html(chunks: Sequence[Chunk]) -> str:
     """Chunks as one page to print, without footers (the frame prints them)."""
-    return _page(document, "".join(c.html for c in chunks), _PIECE_CSS)
+    return _page("opcanvas: a piece of the report", "".join(c.html for c in chunks), _PIECE_CSS)
 
 
 def frame_html(document: Document, sheets: Sequence[tuple[str, str | None]]) -> str:
@@ -468,4 +476,4 @@ def frame_html(document: Document, sheets: Sequence[tuple[str, str | None]]) -> 
     for sheet, anchor in sheets:
         target = f' id="{html_text(anchor)}"' if anchor else ""
         pages.append(f'<div class="sheet {sheet}"{target}></div>')
-    return _page(document, _cover(document) + "".join(pages), _FRAME_CSS)
+    return _page(_title(document), _cover(document) + "".join(pages), _FRAME_CSS)

@@ -74,8 +74,14 @@ def render_pdf(html: str, images: Mapping[str, str] | None = None) -> tuple[byte
     return data, len(layout.sizes)
 
 
-def print_pdf(html: str, images: Mapping[str, str] | None = None) -> tuple[bytes, Layout]:
-    """As :func:`render_pdf`, with the layout of the pages instead of their count."""
+def print_pdf(
+    html: str,
+    images: Mapping[str, str] | None = None,
+    *,
+    laid_out: Callable[[Layout], None] | None = None,
+) -> tuple[bytes, Layout]:
+    """As :func:`render_pdf`, with the layout of the pages instead of their count; it goes to
+    ``laid_out`` too, as soon as it is known (before the pages are drawn)."""
     import weasyprint  # imported here: it takes a second and only the PDF needs it
     from weasyprint.urls import FatalURLFetchingError
 
@@ -85,9 +91,12 @@ def print_pdf(html: str, images: Mapping[str, str] | None = None) -> tuple[bytes
             document = weasyprint.HTML(string=html, url_fetcher=fetcher).render()
         except FatalURLFetchingError as exc:
             raise ReportError(f"the report tried to load an external resource ({exc})") from None
+        layout = Layout.of(document.pages)
+        if laid_out is not None:
+            laid_out(layout)
         data = document.write_pdf()
     assert data is not None
-    return data, Layout.of(document.pages)
+    return data, layout
 
 
 def warm_up() -> None:

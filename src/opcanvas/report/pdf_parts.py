@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from opcanvas.report.document import Document
+from opcanvas.report.document import Deliverable, Document
 from opcanvas.report.html import IMAGE_URL, SHEETS, Chunk, frame_html, piece_html, print_chunks
 from opcanvas.report.pdf import Layout
 from opcanvas.report.pdf_worker import PrintServer
@@ -157,38 +157,47 @@ def _outline(pdf: Any, marks: Sequence[tuple[int, str, int, float, float]],
             stack.append((level, item))
 
 
-PIECES_PER_SLOT = 2  # pieces per printer: a misjudged piece then leaves less idle time
+PIECES_PER_SLOT = 2  # pieces per printer and batch: a misjudged piece leaves less idle time
 
 
 class PartsPrint:
-    """The report's PDF printing in parts: created, its pieces are printing; :meth:`finish`
-    prints the frame and joins them. Work files go to ``directory`` (the staging one)."""
+    """The report's PDF, printing in parts: each :meth:`add` starts printing some deliverables
+    (so the maps print while the charts are drawn); :meth:`finish` prints the frame and joins.
+    Work files go to ``directory`` (inside the report's staging one)."""
 
-    def __init__(self, document: Document, server: PrintServer, directory: Path) -> None:
-        self.document, self.server = document, server
-        self.directory = directory
+    def __init__(self, server: PrintServer, directory: Path) -> None:
+        self.server, self.directory = server, directory
         self.directory.mkdir(parents=True, exist_ok=True)
-        images: dict[str, str] = {}
-        self.chunks = print_chunks(document, images)
-        weights = [work(chunk, images) for chunk in self.chunks]
-        self.groups = pack(weights, PIECES_PER_SLOT * server.slots)
-        self.jobs = []
-        for number, group in enumerate(self.groups):
-            members = [self.chunks[i] for i in group]
-            html = piece_html(document, members)
-            used = {url: images[url] for url in _IMAGE.findall(html)}
-            self.jobs.append(server.submit(html, used, directory / f"piece-{number}.pdf"))
+        self.images: dict[str, str] = {}
+        self.chunks: list[Chunk] = []
+        self.pieces: list[tuple[Path, list[int]]] = []  # each piece's PDF and its chunks
 
-    def finish(self) -> tuple[bytes, int]:
-        """The joined PDF and its page count (waits for the pieces, then prints the frame)."""
-        printed = self.server.wait(self.jobs)
-        layouts = [printed[job] for job in self.jobs]
-        placed = place(self.chunks, self.groups, layouts)
+    def add(self, deliverables: Sequence[Deliverable], *, last: bool = False) -> None:
+        """Start printing ``deliverables``, which follow those added before (``last``: the
+        report ends with them)."""
+        first = len(self.chunks)
+        chunks = print_chunks(deliverables, self.images, first=first, last=last)
+        self.chunks += chunks
+        weights = [work(chunk, self.images) for chunk in chunks]
+        for group in pack(weights, PIECES_PER_SLOT * self.server.slots):
+            members = [chunks[i] for i in group]
+            html = piece_html(members)
+            used = {url: self.images[url] for url in _IMAGE.findall(html)}
+            pdf = self.directory / f"piece-{len(self.pieces)}.pdf"
+            self.pieces.append((self.server.submit(html, used, pdf), [first + i for i in group]))
+
+    def finish(self, document: Document) -> tuple[bytes, int]:
+        """The joined PDF and its page count: waits for the pieces, then prints the frame with
+        ``document``'s cover."""
+        pdfs = [pdf for pdf, _ in self.pieces]
+        laid_out = self.server.layouts(pdfs)  # the last pieces draw while the frame prints
+        layouts = [laid_out[pdf] for pdf in pdfs]
+        placed = place(self.chunks, [group for _, group in self.pieces], layouts)
         sheets = [(spot.sheet, spot.anchor) for spot in placed]
-        frame = self.server.submit(
-            frame_html(self.document, sheets), {}, self.directory / "frame.pdf"
+        page = frame_html(document, sheets)
+        frame = self.server.submit(page, {}, self.directory / "frame.pdf", now=True)
+        frame_layout = self.server.wait([*pdfs, frame])[frame]
+        pieces = [pdf.read_bytes() for pdf, _ in self.pieces]
+        return join(frame.read_bytes(), frame_layout, pieces, layouts, placed), len(
+            frame_layout.sizes
         )
-        frame_layout = self.server.wait([frame])[frame]
-        pieces = [job.read_bytes() for job in self.jobs]
-        data = join(frame.read_bytes(), frame_layout, pieces, layouts, placed)
-        return data, len(frame_layout.sizes)

@@ -29,8 +29,10 @@ import subprocess
 import sys
 import tempfile
 import traceback
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from opcanvas.errors import ReportError
 from opcanvas.report.pdf import Layout
@@ -38,6 +40,8 @@ from opcanvas.report.pdf import Layout
 MODULE = "opcanvas.report.pdf_worker"
 MAX_SLOTS = 4  # pieces printed at once, at most; each printer holds its pages in memory
 POLL_SECONDS = 0.02  # the server looks for ended printers this often while it waits for jobs
+NICE = 5  # the priority a queued printer gives up
+LAID_OUT, PRINTED, DIED = "laid-out", "printed", "died"  # what the server answers of a job
 
 
 def default_slots() -> int:
@@ -57,7 +61,7 @@ class PrintServer:
         # a file, not a pipe, so a chatty child never blocks; closed in _finish
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115
         self._ended: str | None = None
-        self._answered: set[Path] = set()
+        self._events: defaultdict[Path, set[str]] = defaultdict(set)  # answers per job
         self._process = subprocess.Popen(
             [sys.executable, "-m", MODULE, str(self.slots)],
             env=_child_environment(),
@@ -68,30 +72,48 @@ class PrintServer:
             start_new_session=True,  # its own process group: cancel stops every printer
         )
 
-    def submit(self, html: str, images: Mapping[str, str], pdf: Path) -> Path:
-        """Print ``html`` (figures in ``images``) to the file ``pdf``; returns ``pdf`` at once."""
+    def submit(self, html: str, images: Mapping[str, str], pdf: Path, *, now: bool = False) -> Path:
+        """Print ``html`` (figures in ``images``) to the file ``pdf``; returns ``pdf`` at once.
+
+        Jobs start in turn as printers free up; ``now`` starts this one at once (a short job
+        that others wait for: the frame)."""
         job = pdf.with_name(pdf.name + ".job.json")
         job.write_text(json.dumps({"html": html, "images": dict(images), "pdf": str(pdf)}))
         assert self._process.stdin is not None
         try:
-            self._process.stdin.write(str(pdf) + "\n")
+            self._process.stdin.write(f"{'now' if now else 'queue'} {pdf}\n")
             self._process.stdin.flush()
-        except BrokenPipeError:  # the server died while loading: wait() reports why
+        except BrokenPipeError:  # the server died while loading: waiting reports why
             pass
         return pdf
+
+    def layouts(self, pdfs: Iterable[Path]) -> dict[Path, Layout]:
+        """Wait until each of ``pdfs`` is laid out (its pages are then being drawn); their
+        layouts, or a ReportError saying why one has none."""
+        wanted = list(pdfs)
+        self._await(wanted, LAID_OUT)
+        return {pdf: self._result(pdf) for pdf in wanted}
 
     def wait(self, pdfs: Iterable[Path]) -> dict[Path, Layout]:
         """Wait until each of ``pdfs`` is printed; their layouts, or a ReportError saying why
         one is not (the first failure in submission order)."""
         wanted = list(pdfs)
+        self._await(wanted, PRINTED)
+        layouts = {pdf: self._result(pdf) for pdf in wanted}
+        for pdf in wanted:
+            _result_path(pdf).unlink()
+        return layouts
+
+    def _await(self, pdfs: list[Path], event: str) -> None:
+        """Read the server's answers until each of ``pdfs`` reached ``event`` (or ended)."""
         stdout = self._process.stdout
         assert stdout is not None
-        while not self._answered.issuperset(wanted):
+        while any(not self._events[pdf] & {event, PRINTED, DIED} for pdf in pdfs):
             line = stdout.readline()
             if not line:  # the server ended before answering
                 self._fail(f"the print server stopped (exit code {self._process.wait()})")
-            self._answered.add(Path(line.strip()))
-        return {pdf: self._result(pdf) for pdf in wanted}
+            what, _, path = line.rstrip("\n").partition(" ")
+            self._events[Path(path)].add(what)
 
     def close(self) -> None:
         """No more jobs: let the server end."""
@@ -106,10 +128,9 @@ class PrintServer:
 
     def _result(self, pdf: Path) -> Layout:
         result = _result_path(pdf)
-        if not result.exists():
+        if DIED in self._events[pdf] or not result.exists():
             self._fail("a printer of the PDF stopped without a result")
         answer = json.loads(result.read_text())
-        result.unlink()
         if "error" in answer:
             raise ReportError(str(answer["error"]), hint=answer.get("hint"))
         return Layout.from_dict(answer)
@@ -148,25 +169,37 @@ def _child_environment() -> dict[str, str]:
 
 
 def _print(pdf: Path) -> None:
-    """One job: print it, write the PDF and its result beside it (each whole or not at all)."""
+    """One job: print it, with its layout beside the PDF as soon as the pages are laid out
+    (answered ``laid-out``), then the PDF (answered ``printed``); or the ReportError that
+    stopped it (answered ``printed`` too). Each file is written whole or not at all."""
     from opcanvas.report.pdf import print_pdf
 
     job = pdf.with_name(pdf.name + ".job.json")
     spec = json.loads(job.read_text())
     job.unlink()
+
+    def laid_out(layout: Layout) -> None:
+        _put_result(pdf, layout.to_dict())
+        _answer(LAID_OUT, str(pdf))
+
     try:
-        data, layout = print_pdf(spec["html"], spec["images"])
-        pdf.write_bytes(data)
-        answer = layout.to_dict()
+        data, _ = print_pdf(spec["html"], spec["images"], laid_out=laid_out)
+        partial = pdf.with_suffix(".part")
+        partial.write_bytes(data)
+        partial.replace(pdf)
     except ReportError as exc:
-        answer = {"error": exc.message, "hint": exc.hint}
+        _put_result(pdf, {"error": exc.message, "hint": exc.hint})
+    _answer(PRINTED, str(pdf))
+
+
+def _put_result(pdf: Path, answer: dict[str, Any]) -> None:
     partial = _result_path(pdf).with_suffix(".part")
     partial.write_text(json.dumps(answer))
     partial.replace(_result_path(pdf))
 
 
-def _answer(pdf: str) -> None:
-    os.write(sys.stdout.fileno(), (pdf + "\n").encode())
+def _answer(what: str, pdf: str) -> None:
+    os.write(sys.stdout.fileno(), f"{what} {pdf}\n".encode())
 
 
 def _serve(slots: int) -> int:
@@ -177,8 +210,7 @@ def _serve(slots: int) -> int:
     if not hasattr(os, "fork"):  # one job after the other, here
         for line in sys.stdin:
             if line.strip():
-                _print(Path(line.strip()))
-                _answer(line.strip())
+                _print(Path(line.strip().partition(" ")[2]))
         return 0
     running: dict[int, str] = {}  # printer pid -> its job
     waiting: list[str] = []
@@ -192,7 +224,11 @@ def _serve(slots: int) -> int:
         if reading:
             got = next(lines)
             reading = got is not None
-            waiting += got or []
+            for when, _, pdf in (line.partition(" ") for line in got or []):
+                if when == "now":
+                    running[_fork(pdf, urgent=True)] = pdf
+                else:
+                    waiting.append(pdf)
     return 0
 
 
@@ -212,16 +248,18 @@ def _lines(fd: int) -> Iterator[list[str] | None]:
         yield [line.decode().strip() for line in complete if line.strip()]
 
 
-def _fork(pdf: str) -> int:
-    """Start a printer for one job; its pid."""
+def _fork(pdf: str, *, urgent: bool = False) -> int:
+    """Start a printer for one job; its pid. Queued jobs yield the processor to the parent
+    (drawing the figures the next pieces wait for) and to urgent ones."""
     sys.stderr.flush()
     pid = os.fork()
     if pid:
         return pid
     code = 0  # the printer
+    if not urgent:
+        os.nice(NICE)
     try:
         _print(Path(pdf))
-        _answer(pdf)
     except BaseException:  # the parent learns of it by the missing result
         traceback.print_exc()
         code = 1
@@ -238,7 +276,7 @@ def _reap(running: dict[int, str], *, block: bool) -> None:
             return
         pdf = running.pop(pid, None)
         if pdf is not None and status != 0:
-            _answer(pdf)  # no result beside it: the parent reports the failure
+            _answer(DIED, pdf)  # the parent reports the failure, with the error output
         block = False
 
 

@@ -23,8 +23,9 @@ from opcanvas.assess import Assessment, assess
 from opcanvas.canvas.io import load_canvas
 from opcanvas.errors import Location, ReportError
 from opcanvas.report.build import build_document
+from opcanvas.report.deliverables.common import FigureSet
 from opcanvas.report.document import Document, Figure
-from opcanvas.report.figures import build_figures
+from opcanvas.report.figures import add_charts, add_maps
 from opcanvas.report.formats import ALL_FORMATS, FORMATS, ICS_FILE
 from opcanvas.report.html import render_html
 from opcanvas.report.markdown import render_markdown
@@ -106,13 +107,29 @@ def build_report(
     (True, 1440000.0)
     """
     tick = progress or (lambda _step: None)
-    canvas = load_canvas(canvas_path)
-    tracking = load_tracking(tracking_path(canvas_path), canvas)
-    tick("read canvas")
-    assessment = assess(canvas, samples=samples, seed=seed, tracking=tracking)
-    tick("assess")
-    result = write_report(assessment, out_dir, formats=formats, start=start, progress=tick)
+    _check_formats(formats)
+    # started first, the print server loads WeasyPrint while the canvas is read and assessed
+    server = PrintServer() if "pdf" in formats else None
+    try:
+        canvas = load_canvas(canvas_path)
+        tracking = load_tracking(tracking_path(canvas_path), canvas)
+        tick("read canvas")
+        assessment = assess(canvas, samples=samples, seed=seed, tracking=tracking)
+        tick("assess")
+    except BaseException:
+        if server is not None:
+            server.cancel()
+        raise
+    result = write_report(
+        assessment, out_dir, formats=formats, start=start, progress=tick, server=server
+    )
     return result, summarize(assessment)
+
+
+def _check_formats(formats: Sequence[str]) -> None:
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ReportError(f"unknown report format {unknown[0]!r}; expected {', '.join(FORMATS)}")
 
 
 def _json(a: Assessment) -> str:
@@ -157,34 +174,51 @@ def write_report(
     start: dt.date | None = None,
     progress: Progress | None = None,
     extra_figures: Mapping[str, Figure] | None = None,
+    server: PrintServer | None = None,
 ) -> ReportResult:
     """Write the deliverables of ``a`` into ``out_dir`` in each of ``formats``.
 
     Beside the reports: each stream's map as SVG, draw.io and Mermaid (``maps/``), the charts
     as SVG (``charts/``) and the governance calendar (``governance.ics``), whose sprint 1
     starts on ``roadmap.start`` from the canvas, else on ``start``; with neither, no calendar.
+    The PDF prints in ``server`` (a :class:`PrintServer` started earlier, which this call ends),
+    or in one started here.
     """
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown:
-        raise ReportError(f"unknown report format {unknown[0]!r}; expected {', '.join(FORMATS)}")
     target = Path(out_dir)
-    if target.exists() and not target.is_dir():
-        raise ReportError(
-            "expected a directory for the report, found a file", where=Location(target)
-        )
+    try:
+        _check_formats(formats)
+        if target.exists() and not target.is_dir():
+            raise ReportError(
+                "expected a directory for the report, found a file", where=Location(target)
+            )
+        stage = _Staging(target)
+    except BaseException:
+        if server is not None:
+            server.cancel()
+        raise
     tick = progress or (lambda _step: None)
     base = slug(a.canvas.organization, default="opcanvas")
     calendar_start = a.canvas.roadmap.start or start
-    stage = _Staging(target)
-    # the PDF prints in child processes; the server starts now to load WeasyPrint meanwhile
-    server = PrintServer() if "pdf" in formats else None
+    if "pdf" in formats and server is None:  # started now, it loads WeasyPrint meanwhile
+        server = PrintServer()
+    elif "pdf" not in formats and server is not None:
+        server.cancel()
+        server = None
     try:
-        figures = build_figures(a, extra_figures)
-        tick("figures")
         ics_file = ICS_FILE if calendar_start is not None else None
+        figures = FigureSet(dict(extra_figures or {}))
+        add_maps(a, figures)
+        printing = None
+        if "pdf" in formats and server is not None:  # the maps print while the charts draw
+            printing = PartsPrint(server, stage.path(".pdf-parts"))
+            printing.add(build_document(a, figures).deliverables[:1])
+        add_charts(a, figures)
+        tick("figures")
         document = build_document(a, figures, ics_file=ics_file)
         tick("document")
-        pages = _write_formats(a, document, stage, base, formats, tick, server)
+        if printing is not None:
+            printing.add(document.deliverables[1:], last=True)
+        pages = _write_formats(a, document, stage, base, formats, tick, printing)
         for figure in figures.all():
             if figure.file:
                 stage.put(figure.file, figure.svg)
@@ -212,10 +246,9 @@ def write_report(
 
 def _write_formats(
     a: Assessment, document: Document, stage: _Staging, base: str, formats: Sequence[str],
-    tick: Progress, server: PrintServer | None,
+    tick: Progress, printing: PartsPrint | None,
 ) -> int | None:  # fmt: skip
-    """Every format in ``formats``; the PDF prints in ``server`` while the others are written."""
-    printing = None if server is None else PartsPrint(document, server, stage.path(".pdf-parts"))
+    """Every format in ``formats``; the PDF, printing meanwhile, is waited for last."""
     for fmt in formats:
         name = base + FORMATS[fmt].suffix
         if fmt == "html":
@@ -230,10 +263,10 @@ def _write_formats(
         elif fmt == "json":
             stage.put(name, _json(a))
         tick(fmt)
-    if printing is None or server is None:
+    if printing is None:
         return None
-    data, pages = printing.finish()
-    server.close()
+    data, pages = printing.finish(document)
+    printing.server.close()
     stage.path(base + FORMATS["pdf"].suffix).write_bytes(data)
     tick("pdf")
     return pages
