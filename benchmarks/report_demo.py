@@ -4,10 +4,10 @@ Prepares the demo once (untimed: ``opcanvas demo`` simulates and mines two event
 the Northwind sample), then times ``opcanvas report CANVAS --format html,pdf,xlsx,md,json``
 as a fresh process, and each format on its own for the breakdown. The reference is the
 aim of 10 s for everything; the ratio is measured time / aim. Wall time and the CPU time of
-the child process (and its PDF worker) are both printed (the machine may be shared: CPU time
+the child process (and its print server and printers) are both printed (the machine may be shared: CPU time
 is the steadier). Last, one more fresh process runs the same report through
 ``build_report`` and prints when each step ended, from the start of the process: the PDF
-prints in a worker process meanwhile, so its step ends last.
+prints in the print server meanwhile, so its step ends last.
 
 Usage: ``uv run python benchmarks/report_demo.py [RUNS]``
 """
