@@ -1,4 +1,4 @@
-"""The PDF printed in parts, side by side, then joined: one core prints the report in 10 s.
+"""The PDF printed in parts, side by side on the cores, then joined into one.
 
 WeasyPrint lays out and draws on one core, and a page's footer ("Page 3 of 71") or the
 contents' page numbers depend on every page before it. So the report prints in two steps:
@@ -8,7 +8,7 @@ contents' page numbers depend on every page before it. So the report prints in t
    packed into a few pieces of about equal work (:func:`pack`), and the pieces printed at once
    by the print server, without page furniture.
 2. **Frame.** From the pieces' page counts and sizes comes the frame: the cover, then an empty
-   page of the same size for every printed page (:func:`sheets`). WeasyPrint prints it with the
+   page of the same size for every printed page (:func:`place`). WeasyPrint prints it with the
    footers, the page numbers and the contents' links and page numbers, all its own.
 
 :func:`join` puts each piece's page under its frame page and writes the outline (bookmarks) of
@@ -47,19 +47,19 @@ def work(chunk: Chunk, images: Mapping[str, str]) -> float:
     return 1 + cells + CELLS_PER_FIGURE * len(svgs) + sum(map(len, svgs)) / SVG_CHARACTERS_PER_CELL
 
 
-def pack(work: Sequence[float], pieces: int) -> list[list[int]]:
-    """Chunk indexes in ``pieces`` groups of about equal total work, heaviest group first (so
+def pack(weights: Sequence[float], pieces: int) -> list[list[int]]:
+    """Chunk indexes in ``pieces`` groups of about equal total weight, heaviest group first (so
     the printers that start first get the longest jobs); each group in report order.
 
     >>> pack([5, 1, 1, 3, 2], 2)
     [[0, 1], [2, 3, 4]]
     """
-    groups: list[list[int]] = [[] for _ in range(min(pieces, len(work)))]
+    groups: list[list[int]] = [[] for _ in range(min(pieces, len(weights)))]
     totals = [0.0] * len(groups)
-    for i in sorted(range(len(work)), key=lambda i: -work[i]):  # longest first
+    for i in sorted(range(len(weights)), key=lambda i: -weights[i]):  # heaviest first
         lightest = totals.index(min(totals))
         groups[lightest].append(i)
-        totals[lightest] += work[i]
+        totals[lightest] += weights[i]
     order = sorted(range(len(groups)), key=lambda g: -totals[g])
     return [sorted(groups[g]) for g in order]
 
@@ -197,7 +197,6 @@ class PartsPrint:
         page = frame_html(document, sheets)
         frame = self.server.submit(page, {}, self.directory / "frame.pdf", now=True)
         frame_layout = self.server.wait([*pdfs, frame])[frame]
-        pieces = [pdf.read_bytes() for pdf, _ in self.pieces]
-        return join(frame.read_bytes(), frame_layout, pieces, layouts, placed), len(
-            frame_layout.sizes
-        )
+        pieces = [pdf.read_bytes() for pdf in pdfs]
+        data = join(frame.read_bytes(), frame_layout, pieces, layouts, placed)
+        return data, len(frame_layout.sizes)

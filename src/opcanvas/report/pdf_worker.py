@@ -8,11 +8,14 @@ as there are slots (the cores, up to :data:`MAX_SLOTS`). Where there is no ``for
 the server prints its jobs one after the other.
 
 A job travels as a JSON file beside its PDF's path, inside the report's staging directory, so
-the write stays all or nothing. The printer writes the PDF and, beside it, a JSON file with
-the pages' layout (:class:`~opcanvas.report.pdf.Layout`) or the ReportError that stopped it;
-then it writes the job's path on the server's standard output, one short line (one ``write``,
-so lines of printers working at once never mix). A printer that dies writes nothing: its line
-then comes from the server, and the parent finds no result beside it.
+the write stays all or nothing; it waits for a free slot, or starts at once when sent ``now``.
+The printer writes, beside the PDF, a JSON file with the pages' layout
+(:class:`~opcanvas.report.pdf.Layout`) as soon as they are laid out and answers ``laid-out``;
+then it draws them, writes the PDF and answers ``printed`` (or writes the ReportError that
+stopped it, and answers ``printed`` too). An answer is one short line on the server's standard
+output, written at once, so the lines of printers working side by side never mix. A printer
+that dies answers nothing: the server answers ``died`` for it, and the parent reports the
+failure with the error output.
 
 >>> server = PrintServer()
 >>> server.cancel()
@@ -123,7 +126,10 @@ class PrintServer:
         """Stop the server and every printer (the report failed or has no PDF after all)."""
         if self._process.poll() is None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self._process.pid, signal.SIGKILL)
+                if hasattr(os, "killpg"):
+                    os.killpg(self._process.pid, signal.SIGKILL)
+                else:  # no process groups (Windows): the server prints alone there
+                    self._process.kill()
         self._finish()
 
     def _result(self, pdf: Path) -> Layout:
