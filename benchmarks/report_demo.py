@@ -4,8 +4,8 @@ Prepares the demo once (untimed: ``opcanvas demo`` simulates and mines two event
 the Northwind sample), then times ``opcanvas report CANVAS --format html,pdf,xlsx,md,json``
 as a fresh process, and each format on its own for the breakdown. The reference is the
 aim of 10 s for everything; the ratio is measured time / aim. Wall time and the CPU time of
-the child process (and its print server and printers) are both printed (the machine may be shared: CPU time
-is the steadier). Last, one more fresh process runs the same report through
+the child process (with its print server and printers) are both printed (the machine may be
+shared: CPU time is the steadier). Last, one more fresh process runs the same report through
 ``build_report`` and prints when each step ended, from the start of the process: the PDF
 prints in the print server meanwhile, so its step ends last.
 
