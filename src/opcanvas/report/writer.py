@@ -24,6 +24,7 @@ from opcanvas.canvas.io import load_canvas
 from opcanvas.errors import Location, ReportError
 from opcanvas.report.build import build_document
 from opcanvas.report.deliverables.common import FigureSet
+from opcanvas.report.deliverables.maps import build_maps
 from opcanvas.report.document import Document, Figure
 from opcanvas.report.figures import add_charts, add_maps
 from opcanvas.report.formats import ALL_FORMATS, FORMATS, ICS_FILE
@@ -211,7 +212,7 @@ def write_report(
         printing = None
         if "pdf" in formats and server is not None:  # the maps print while the charts draw
             printing = PartsPrint(server, stage.path(".pdf-parts"))
-            printing.add(build_document(a, figures).deliverables[:1])
+            printing.add([build_maps(a, figures)])
         add_charts(a, figures)
         tick("figures")
         document = build_document(a, figures, ics_file=ics_file)
