@@ -128,7 +128,7 @@ def test_pack_balances_the_work(work: list[float], pieces: int) -> None:
 
 
 def _layout(pages: int, anchors: dict[str, int], size: tuple[float, float]) -> Layout:
-    return Layout(((size),) * pages, anchors, ())
+    return Layout((size,) * pages, anchors, ())
 
 
 def test_place_puts_the_pieces_pages_in_report_order() -> None:

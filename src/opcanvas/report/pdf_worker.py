@@ -35,7 +35,6 @@ import traceback
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
 
 from opcanvas.errors import ReportError
 from opcanvas.report.pdf import Layout
@@ -185,23 +184,23 @@ def _print(pdf: Path) -> None:
     job.unlink()
 
     def laid_out(layout: Layout) -> None:
-        _put_result(pdf, layout.to_dict())
+        _write_whole(_result_path(pdf), json.dumps(layout.to_dict()).encode())
         _answer(LAID_OUT, str(pdf))
 
     try:
         data, _ = print_pdf(spec["html"], spec["images"], laid_out=laid_out)
-        partial = pdf.with_suffix(".part")
-        partial.write_bytes(data)
-        partial.replace(pdf)
+        _write_whole(pdf, data)
     except ReportError as exc:
-        _put_result(pdf, {"error": exc.message, "hint": exc.hint})
+        error = {"error": exc.message, "hint": exc.hint}
+        _write_whole(_result_path(pdf), json.dumps(error).encode())
     _answer(PRINTED, str(pdf))
 
 
-def _put_result(pdf: Path, answer: dict[str, Any]) -> None:
-    partial = _result_path(pdf).with_suffix(".part")
-    partial.write_text(json.dumps(answer))
-    partial.replace(_result_path(pdf))
+def _write_whole(path: Path, data: bytes) -> None:
+    """Write beside, then rename: a reader sees the whole file or the one before."""
+    partial = path.with_name(path.name + ".part")
+    partial.write_bytes(data)
+    partial.replace(path)
 
 
 def _answer(what: str, pdf: str) -> None:

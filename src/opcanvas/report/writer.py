@@ -209,16 +209,17 @@ def write_report(
         ics_file = ICS_FILE if calendar_start is not None else None
         figures = FigureSet(dict(extra_figures or {}))
         add_maps(a, figures)
-        printing = None
-        if "pdf" in formats and server is not None:  # the maps print while the charts draw
-            printing = PartsPrint(server, stage.path(".pdf-parts"))
+        printing = None if server is None else PartsPrint(server, stage.path(".pdf-parts"))
+        if printing is not None:  # the maps print while the charts are drawn
             printing.add([build_maps(a, figures)])
         add_charts(a, figures)
         tick("figures")
         document = build_document(a, figures, ics_file=ics_file)
         tick("document")
         if printing is not None:
-            printing.add(document.deliverables[1:], last=True)
+            maps, *rest = document.deliverables
+            assert maps.key == "maps", "the report opens with the maps, printed above"
+            printing.add(rest, last=True)
         pages = _write_formats(a, document, stage, base, formats, tick, printing)
         for figure in figures.all():
             if figure.file:
