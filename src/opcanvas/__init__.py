@@ -9,16 +9,15 @@ The library in a few calls — load a canvas, assess it, write the deliverables:
 
 ``assess(canvas)`` computes everything derived (flow metrics, gap values, priorities, roadmap,
 governance, dependencies, KPI lineage); ``write_report`` turns its result into the five
-deliverables. The heavier names load on first use, so ``import opcanvas`` stays quick.
+deliverables. Every name but the errors loads on first use, so ``import opcanvas`` stays quick:
+the print server, a child process, imports the package without its canvas model.
 """
 
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import version
 from typing import TYPE_CHECKING, Any
 
-from opcanvas.canvas import Calendar, Canvas, Range, load_canvas, parse_canvas, update_canvas
 from opcanvas.errors import (
     CanvasError,
     EventLogError,
@@ -32,6 +31,7 @@ from opcanvas.errors import (
 
 if TYPE_CHECKING:
     from opcanvas.assess import Assessment, assess
+    from opcanvas.canvas import Calendar, Canvas, Range, load_canvas, parse_canvas, update_canvas
     from opcanvas.flow import analyze_canvas, analyze_stream
     from opcanvas.mining import mine, mine_into_canvas, read_log
     from opcanvas.report import build_report, write_report
@@ -39,9 +39,13 @@ if TYPE_CHECKING:
     from opcanvas.simulate import event_log, simulate
     from opcanvas.value import prioritize, quantify
 
-__version__ = version("opcanvas")
-
 _LAZY = {
+    "Calendar": "opcanvas.canvas",
+    "Canvas": "opcanvas.canvas",
+    "Range": "opcanvas.canvas",
+    "load_canvas": "opcanvas.canvas",
+    "parse_canvas": "opcanvas.canvas",
+    "update_canvas": "opcanvas.canvas",
     "Assessment": "opcanvas.assess",
     "assess": "opcanvas.assess",
     "analyze_canvas": "opcanvas.flow",
@@ -92,6 +96,10 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("opcanvas")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'opcanvas' has no attribute {name!r}")

@@ -4,17 +4,21 @@ text, sizes, outline and links, and the same pixels."""
 from __future__ import annotations
 
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pikepdf
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
+from opcanvas.assess import assess
+from opcanvas.canvas.io import load_canvas
 from opcanvas.report.build import build_document
 from opcanvas.report.figures import build_figures
 from opcanvas.report.html import Chunk, print_chunks, render_html
 from opcanvas.report.pdf import Layout, render_pdf
-from opcanvas.report.pdf_parts import MM, pack, place, sheet_of
+from opcanvas.report.pdf_parts import MM, PartsPrint, pack, place, sheet_of
+from opcanvas.report.pdf_worker import PrintServer
 
 from .conftest import Written
 
@@ -150,3 +154,23 @@ def test_a_page_of_unknown_size_is_refused() -> None:
     assert sheet_of((210 * MM + 0.5, 297 * MM)) == ""
     with pytest.raises(ValueError, match="100 x 100 px is of no known kind"):
         sheet_of((100.0, 100.0))
+
+
+def test_a_cover_of_two_pages_counts_in_every_footer(tmp_path: Path) -> None:
+    """The frame states the page total as a number, counting a one-page cover; a longer cover
+    prints the frame again, so every footer's total and the contents' pages stay right."""
+    a = assess(load_canvas("examples/sales-proposal.yaml"), samples=200)
+    short = build_document(a)
+    document = replace(short, highlights=short.highlights + ("A long finding. " * 60,) * 8)
+    run = PartsPrint(PrintServer(slots=2), tmp_path)
+    run.add(document.deliverables, last=True)
+    data, pages = run.finish(document)
+    run.server.close()
+    parts, whole = tmp_path / "parts.pdf", tmp_path / "whole.pdf"
+    parts.write_bytes(data)
+    images: dict[str, str] = {}
+    whole.write_bytes(render_pdf(render_html(document, images=images), images)[0])
+    texts = _texts(parts)
+    assert f"Page 2 of {pages}" in texts[1] and f"Page {pages} of {pages}" in texts[pages - 1]
+    assert texts == _texts(whole)
+    assert _links(parts) == _links(whole)

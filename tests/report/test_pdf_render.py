@@ -160,6 +160,21 @@ def test_server_tells_the_layout_before_the_pdf_and_starts_urgent_jobs_at_once(
     assert slow.read_bytes().startswith(b"%PDF-")
 
 
+def test_the_server_ends_with_its_block(tmp_path: Path) -> None:
+    """Closed without waiting, the server still answers for the jobs sent; a block that fails
+    stops it, printers too, and one that ends well waits for it."""
+    with PrintServer(slots=1) as server:
+        target = tmp_path / "a.pdf"
+        server.submit("<h2>Last</h2>", {}, target)
+        server.close(wait=False)
+        assert server.wait([target])[target].bookmarks[0][:2] == (2, "Last")
+    assert server._process.returncode == 0
+    with pytest.raises(RuntimeError, match="the report failed"), PrintServer(slots=1) as server:
+        server.submit("<p>x</p>" * 4000, {}, tmp_path / "slow.pdf")  # seconds of work
+        raise RuntimeError("the report failed")
+    assert server._process.returncode == -9 and not (tmp_path / "slow.pdf").exists()
+
+
 def test_a_printer_that_dies_is_reported(tmp_path: Path) -> None:
     """A job the printer cannot even read (a crash, not a ReportError) ends in a ReportError
     that quotes the printer's error output."""

@@ -7,6 +7,7 @@ a short summary and the conventions in force (or JSON with ``--json``).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -131,14 +132,25 @@ def report(
     json_output: JsonOption = False,
 ) -> None:
     """The deliverables of CANVAS into OUT (help text: REPORT_HELP)."""
-    from opcanvas.report.writer import build_report, report_steps  # the renderers load here
+    from opcanvas.report.pdf_worker import PrintServer
 
     chosen = parse_formats(formats)
     first = start.date() if start else _next_monday(dt.date.today())
-    with _Bar(report_steps(chosen), json_output) as bar:
-        result, summary = build_report(
-            canvas, out, formats=chosen, samples=samples, seed=seed, start=first, progress=bar
-        )
+    # started first, the print server loads WeasyPrint (two seconds) while the renderers import
+    with PrintServer() if "pdf" in chosen else contextlib.nullcontext() as server:
+        from opcanvas.report.writer import build_report, report_steps  # the renderers load here
+
+        with _Bar(report_steps(chosen), json_output) as bar:
+            result, summary = build_report(
+                canvas,
+                out,
+                formats=chosen,
+                samples=samples,
+                seed=seed,
+                start=first,
+                progress=bar,
+                server=server,
+            )
     if json_output:
         print_json({**result.to_dict(), "summary": summary.to_dict()})
         return

@@ -468,12 +468,20 @@ def piece_html(chunks: Sequence[Chunk]) -> str:
     return _page("opcanvas: a piece of the report", "".join(c.html for c in chunks), _PIECE_CSS)
 
 
-def frame_html(document: Document, sheets: Sequence[tuple[str, str | None]]) -> str:
+def frame_html(
+    document: Document, sheets: Sequence[tuple[str, str | None]], *, cover_pages: int = 1
+) -> str:
     """The cover, then one empty page per printed page of the chunks: ``(sheet, anchor)``
     gives its kind (a key of :data:`SHEETS`) and the id the contents link to (``d-KEY``) on
-    the first page of each deliverable. The page furniture prints on every page."""
+    the first page of each deliverable. The page furniture prints on every page.
+
+    The footers state the page total as a number, the cover counted as ``cover_pages``: with
+    ``counter(pages)`` WeasyPrint would lay every page out twice, a third of the frame's time.
+    """
     pages = []
     for sheet, anchor in sheets:
         target = f' id="{html_text(anchor)}"' if anchor else ""
         pages.append(f'<div class="sheet {sheet}"{target}></div>')
-    return _page(_title(document), _cover(document) + "".join(pages), _FRAME_CSS)
+    total = cover_pages + len(sheets)
+    footer = f'@page {{ @bottom-right {{ content: "Page " counter(page) " of {total}" }} }}'
+    return _page(_title(document), _cover(document) + "".join(pages), _FRAME_CSS + footer)

@@ -189,14 +189,24 @@ class PartsPrint:
     def finish(self, document: Document) -> tuple[bytes, int]:
         """The joined PDF and its page count: waits for the pieces, then prints the frame with
         ``document``'s cover."""
+        import pikepdf  # noqa: F401  (loaded for join while the pieces print)
+
         pdfs = [pdf for pdf, _ in self.pieces]
         laid_out = self.server.layouts(pdfs)  # the last pieces draw while the frame prints
         layouts = [laid_out[pdf] for pdf in pdfs]
         placed = place(self.chunks, [group for _, group in self.pieces], layouts)
         sheets = [(spot.sheet, spot.anchor) for spot in placed]
-        page = frame_html(document, sheets)
-        frame = self.server.submit(page, {}, self.directory / "frame.pdf", now=True)
+        frame = self._frame(document, sheets, cover_pages=1)  # a cover of one page, as a rule
         frame_layout = self.server.wait([*pdfs, frame])[frame]
+        if (cover := len(frame_layout.sizes) - len(sheets)) != 1:  # the footers' total was off
+            frame = self._frame(document, sheets, cover_pages=cover)
+            frame_layout = self.server.wait([frame])[frame]
+        self.server.close(wait=False)  # it ends while the pages are joined
         pieces = [pdf.read_bytes() for pdf in pdfs]
         data = join(frame.read_bytes(), frame_layout, pieces, layouts, placed)
         return data, len(frame_layout.sizes)
+
+    def _frame(self, document: Document, sheets: Sequence[tuple[str, str | None]],
+               cover_pages: int) -> Path:  # fmt: skip
+        page = frame_html(document, sheets, cover_pages=cover_pages)
+        return self.server.submit(page, {}, self.directory / "frame.pdf", now=True)

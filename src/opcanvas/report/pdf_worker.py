@@ -79,6 +79,7 @@ class PrintServer:
 
         Jobs start in turn as printers free up; ``now`` starts this one at once (a short job
         that others wait for: the frame)."""
+        self._events.pop(pdf, None)  # a path printed before prints anew
         job = pdf.with_name(pdf.name + ".job.json")
         job.write_text(json.dumps({"html": html, "images": dict(images), "pdf": str(pdf)}))
         assert self._process.stdin is not None
@@ -117,9 +118,25 @@ class PrintServer:
             what, _, path = line.rstrip("\n").partition(" ")
             self._events[Path(path)].add(what)
 
-    def close(self) -> None:
-        """No more jobs: let the server end."""
+    def close(self, *, wait: bool = True) -> None:
+        """No more jobs: the server ends once its printers have; ``wait`` for that (else
+        close again later, to collect it)."""
+        stdin = self._process.stdin
+        if not wait and stdin is not None and not stdin.closed:
+            with contextlib.suppress(BrokenPipeError):
+                stdin.close()
+            return
         self._finish()
+
+    def __enter__(self) -> PrintServer:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        """The server ends with the block: closed, or cancelled when the block failed."""
+        if kind is None:
+            self.close()
+        else:
+            self.cancel()
 
     def cancel(self) -> None:
         """Stop the server and every printer (the report failed or has no PDF after all)."""

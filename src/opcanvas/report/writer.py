@@ -97,8 +97,12 @@ def build_report(
     seed: int = 0,
     start: dt.date | None = None,
     progress: Progress | None = None,
+    server: PrintServer | None = None,
 ) -> tuple[ReportResult, Summary]:
     """Read a canvas file (and its ``.tracking.yaml`` beside it), assess it, write the report.
+
+    The PDF prints in ``server`` when given (the CLI starts it before the renderers import),
+    else in one started here, first, so it loads WeasyPrint while the canvas is read.
 
     >>> import tempfile
     >>> out = tempfile.mkdtemp()
@@ -109,8 +113,8 @@ def build_report(
     """
     tick = progress or (lambda _step: None)
     _check_formats(formats)
-    # started first, the print server loads WeasyPrint while the canvas is read and assessed
-    server = PrintServer() if "pdf" in formats else None
+    if server is None and "pdf" in formats:
+        server = PrintServer()
     try:
         canvas = load_canvas(canvas_path)
         tracking = load_tracking(tracking_path(canvas_path), canvas)
