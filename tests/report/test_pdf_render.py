@@ -18,7 +18,7 @@ from opcanvas.report import write_report
 from opcanvas.report import writer as writer_module
 from opcanvas.report.html import IMAGE_URL, render_html
 from opcanvas.report.pdf import Layout, render_pdf, svg_text_runs
-from opcanvas.report.pdf_worker import PrintServer
+from opcanvas.report.pdf_worker import DRAW_NICE, NICE, PrintServer
 
 from .conftest import Written
 
@@ -142,6 +142,18 @@ def test_server_reports_a_report_error(tmp_path: Path, until: str) -> None:
     assert not target.exists()
 
 
+def _printers_niceness(server: PrintServer) -> list[int]:
+    """The nice value of each printer the server runs that yields (the urgent one, at 0, may
+    still be ending), from Linux's /proc."""
+    pid = server._process.pid
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if not children.exists():
+        pytest.skip("no /proc children list here")
+    stats = [Path(f"/proc/{child}/stat").read_text() for child in children.read_text().split()]
+    nice = [int(stat.rsplit(")", 1)[1].split()[16]) for stat in stats]  # field 19
+    return [n for n in nice if n]
+
+
 def test_server_tells_the_layout_before_the_pdf_and_starts_urgent_jobs_at_once(
     tmp_path: Path,
 ) -> None:
@@ -155,6 +167,7 @@ def test_server_tells_the_layout_before_the_pdf_and_starts_urgent_jobs_at_once(
     assert server._events[slow] & {"laid-out", "printed"} == set()
     layout = server.layouts([slow])[slow]
     assert len(layout.sizes) > 1 and server._events[slow] == {"laid-out"}
+    assert _printers_niceness(server) == [NICE + DRAW_NICE]  # queued, then drawing: yields
     assert server.wait([slow])[slow] == layout
     server.close()
     assert slow.read_bytes().startswith(b"%PDF-")

@@ -157,9 +157,6 @@ def _outline(pdf: Any, marks: Sequence[tuple[int, str, int, float, float]],
             stack.append((level, item))
 
 
-PIECES_PER_SLOT = 2  # pieces per printer and batch: a misjudged piece leaves less idle time
-
-
 class PartsPrint:
     """The report's PDF, printing in parts: each :meth:`add` starts printing some deliverables
     (so the maps print while the charts are drawn); :meth:`finish` prints the frame and joins.
@@ -179,7 +176,7 @@ class PartsPrint:
         chunks = print_chunks(deliverables, self.images, first=first, last=last)
         self.chunks += chunks
         weights = [work(chunk, self.images) for chunk in chunks]
-        for group in pack(weights, PIECES_PER_SLOT * self.server.slots):
+        for group in pack(weights, self.server.slots):  # all printing at once
             members = [chunks[i] for i in group]
             html = piece_html(members)
             used = {url: self.images[url] for url in _IMAGE.findall(html)}

@@ -4,8 +4,10 @@ Printing is most of a report's time, and WeasyPrint runs on one core. :class:`Pr
 starts ``python -m opcanvas.report.pdf_worker`` as soon as a report begins: the server loads
 WeasyPrint and its fonts while the parent draws the figures, then prints each job it is handed
 in a process of its own, forked from the loaded server (so each starts warm), as many at once
-as there are slots (the cores, up to :data:`MAX_SLOTS`). Where there is no ``fork`` (Windows),
-the server prints its jobs one after the other.
+as there are slots (two per core, up to :data:`MAX_SLOTS`). A printer draws its pages at a
+lower priority than it laid them out, so every piece is laid out early and the frame, which
+waits for all the layouts, prints while the last pieces draw. Where there is no ``fork``
+(Windows), the server prints its jobs one after the other.
 
 A job travels as a JSON file beside its PDF's path, inside the report's staging directory, so
 the write stays all or nothing; it waits for a free slot, or starts at once when sent ``now``.
@@ -40,15 +42,17 @@ from opcanvas.errors import ReportError
 from opcanvas.report.pdf import Layout
 
 MODULE = "opcanvas.report.pdf_worker"
-MAX_SLOTS = 4  # pieces printed at once, at most; each printer holds its pages in memory
+MAX_SLOTS = 8  # pieces printed at once, at most; each printer holds its pages in memory
 POLL_SECONDS = 0.02  # the server looks for ended printers this often while it waits for jobs
 NICE = 5  # the priority a queued printer gives up
+DRAW_NICE = 5  # and gives up again once laid out: layouts, which the frame waits for, go first
 LAID_OUT, PRINTED, DIED = "laid-out", "printed", "died"  # what the server answers of a job
 
 
 def default_slots() -> int:
-    """Printers at once: one per core, up to :data:`MAX_SLOTS`."""
-    return max(1, min(os.cpu_count() or 1, MAX_SLOTS))
+    """Printers at once: two per core, up to :data:`MAX_SLOTS`. A printer that has laid its
+    pages out draws them at a lower priority, so the other lays out meanwhile."""
+    return max(1, min(2 * (os.cpu_count() or 1), MAX_SLOTS))
 
 
 def _result_path(pdf: Path) -> Path:
@@ -190,10 +194,11 @@ def _child_environment() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
 
 
-def _print(pdf: Path) -> None:
+def _print(pdf: Path, *, then_yield: bool = False) -> None:
     """One job: print it, with its layout beside the PDF as soon as the pages are laid out
     (answered ``laid-out``), then the PDF (answered ``printed``); or the ReportError that
-    stopped it (answered ``printed`` too). Each file is written whole or not at all."""
+    stopped it (answered ``printed`` too). Each file is written whole or not at all. With
+    ``then_yield``, the pages are drawn at :data:`DRAW_NICE` lower priority."""
     from opcanvas.report.pdf import print_pdf
 
     job = pdf.with_name(pdf.name + ".job.json")
@@ -202,6 +207,8 @@ def _print(pdf: Path) -> None:
 
     def laid_out(layout: Layout) -> None:
         _write_whole(_result_path(pdf), json.dumps(layout.to_dict()).encode())
+        if then_yield:
+            os.nice(DRAW_NICE)
         _answer(LAID_OUT, str(pdf))
 
     try:
@@ -281,7 +288,7 @@ def _fork(pdf: str, *, urgent: bool = False) -> int:
     if not urgent:
         os.nice(NICE)
     try:
-        _print(Path(pdf))
+        _print(Path(pdf), then_yield=not urgent)
     except BaseException:  # the parent learns of it by the missing result
         traceback.print_exc()
         code = 1
