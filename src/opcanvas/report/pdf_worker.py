@@ -44,7 +44,7 @@ from opcanvas.report.pdf import Layout
 MODULE = "opcanvas.report.pdf_worker"
 MAX_SLOTS = 8  # pieces printed at once, at most; each printer holds its pages in memory
 POLL_SECONDS = 0.02  # the server looks for ended printers this often while it waits for jobs
-NICE = 5  # the priority a queued printer gives up
+NICE = 5  # the priority a printer gives up, unless its job is urgent
 DRAW_NICE = 5  # and gives up again once laid out: layouts, which the frame waits for, go first
 LAID_OUT, PRINTED, DIED = "laid-out", "printed", "died"  # what the server answers of a job
 
