@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -89,6 +94,30 @@ def test_bad_canvas_leaves_no_output(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert code == 2
     assert "process_time" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_a_terminated_report_leaves_nothing(tmp_path: Path) -> None:
+    """SIGTERM while the report is being written: exit 143, nothing in the target directory
+    (not even the hidden staging one), and the print server and its printers stopped."""
+    out = tmp_path / "o"
+    run = subprocess.Popen(
+        [sys.executable, "-m", "opcanvas", "report", "examples/sales-proposal.yaml", "-o",
+         str(out), "--samples", "200"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not (out.exists() and any(out.iterdir())) and run.poll() is None:
+        assert time.monotonic() < deadline, "the report never started writing"
+        time.sleep(0.01)
+    children = Path(f"/proc/{run.pid}/task/{run.pid}/children")
+    servers = [int(pid) for pid in children.read_text().split()] if children.exists() else []
+    run.send_signal(signal.SIGTERM)
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 143, err
+    assert list(out.iterdir()) == []
+    for server in servers:  # its own process group, printers included: none left
+        with pytest.raises(ProcessLookupError):
+            os.killpg(server, 0)
 
 
 @pytest.mark.slow

@@ -9,8 +9,13 @@ without the mining engines, DuckDB and Arrow, or SciPy); help, or anything else,
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from types import FrameType
 
 from opcanvas.cli.app import app
 from opcanvas.cli.app import main as _run
@@ -44,10 +49,32 @@ def load(command: str | None = None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; return the exit code instead of raising (tests call this directly)."""
+    """Run the CLI; return the exit code instead of raising (tests call this directly).
+
+    A termination request (SIGTERM: ``kill``, a CI timeout) ends a command as an interrupt
+    does: what it was writing is removed and its child processes are stopped; the process
+    then exits with 143 (128 + SIGTERM).
+    """
     args = sys.argv[1:] if argv is None else argv
     load(args[0] if args else None)
-    return _run(argv)
+    with _terminate_cleanly():
+        return _run(argv)
+
+
+@contextlib.contextmanager
+def _terminate_cleanly() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may handle signals
+        return
+    previous = signal.signal(signal.SIGTERM, _exit_on_signal)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _exit_on_signal(signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)  # unwinds through every cleanup on the way out
 
 
 __all__ = ["COMMANDS", "app", "load", "main"]
