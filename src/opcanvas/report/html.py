@@ -2,7 +2,8 @@
 
 It reads on a phone (fluid layout, tables scroll sideways inside their box) and prints cleanly:
 the same file is what WeasyPrint turns into the PDF, so the print rules (page numbers, a page
-break before each deliverable, landscape pages for wide maps) live here too.
+break before each deliverable, landscape pages for wide maps) are in its stylesheet too,
+``report.css`` beside this module, inlined into every page.
 
 >>> from opcanvas.report.document import Document
 >>> page = render_html(Document("Report", "<Acme>", "sub", ()))
@@ -15,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from importlib import resources
 
 from opcanvas.report.document import (
     Block,
@@ -34,115 +36,7 @@ from opcanvas.report.safety import html_text, sanitize_svg
 
 _NUMERIC = {"money", "percent", "number", "integer", "days"}
 
-CSS = """
-:root { --ink: #1d2430; --muted: #5b6677; --line: #d5dbe3; --accent: #1f5fa8;
-        --warn: #a4471b; --soft: #f3f6fa; }
-* { box-sizing: border-box; }
-html { -webkit-text-size-adjust: 100%; font-size: 16px; }
-body { margin: 0; color: var(--ink); background: #fff; line-height: 1.45;
-       font: 1rem/1.45 "DejaVu Sans", "Segoe UI", Roboto, Helvetica, Arial, sans-serif; }
-main { max-width: 78rem; margin: 0 auto; padding: 1rem; }  /* landscape tables fit at 1280 px */
-h1, h2, h3 { line-height: 1.2; margin: 1.6em 0 .5em; }
-h1 { font-size: 1.7rem; color: var(--accent); }
-h2 { font-size: 1.3rem; border-bottom: 1px solid var(--line); padding-bottom: .2em; }
-h3 { font-size: 1.05rem; }
-p, li { max-width: 48rem; }
-.cover h1 { font-size: 2rem; margin-top: .5em; }
-.cover .subtitle { color: var(--muted); font-size: 1.1rem; }
-.headline { display: flex; flex-wrap: wrap; gap: .6rem; margin: 1rem 0; padding: 0; }
-.headline div { flex: 1 1 12rem; background: var(--soft); border-radius: 6px;
-                padding: .6rem .8rem; }
-.headline dt { color: var(--muted); font-size: .85rem; }
-.headline dd { margin: 0; font-size: 1.2rem; font-weight: bold; }
-nav ul.toc { list-style: none; padding-left: 0; }
-nav ul.toc li { margin: .25rem 0; }
-nav a, a { color: var(--accent); }
-.summary { font-size: 1.05rem; }
-.conventions { background: var(--soft); border-left: 4px solid var(--accent); padding: .5rem .9rem;
-               margin: 1rem 0; font-size: .85rem; }
-.conventions h3 { margin: .2rem 0 .4rem; font-size: .9rem; }
-.conventions dl { display: grid; grid-template-columns: minmax(8rem, max-content) 1fr;
-                  gap: .15rem .8rem; margin: 0; }
-.conventions dt { font-weight: bold; }
-.conventions dd { margin: 0; }
-.missing { border-left: 4px solid var(--warn); background: #fdf4ef; padding: .4rem .9rem;
-           margin: .8rem 0; font-size: .85rem; }
-.missing strong { color: var(--warn); }
-.missing ul { margin: .2rem 0; padding-left: 1.1rem; }
-.table-wrap { overflow-x: auto; margin: .6rem 0 1rem; -webkit-overflow-scrolling: touch; }
-table { table-layout: fixed; border-collapse: separate; border-spacing: 0; font-size: .85rem; }
-caption { text-align: left; font-weight: bold; padding: .3rem 0; caption-side: top; }
-th, td { border-bottom: 1px solid var(--line); padding: .3rem .45rem; vertical-align: top;
-         text-align: left; overflow-wrap: break-word; }
-th { background: var(--soft); font-weight: bold; }
-td.num { text-align: right; white-space: nowrap; overflow-wrap: normal; }
-th.num { text-align: right; }
-td.em { font-weight: bold; }
-td.none { color: var(--muted); }
-.empty { color: var(--muted); font-style: italic; }
-figure { margin: 1rem 0 1.5rem; }
-figure .svg { overflow-x: auto; }
-figure svg, figure img { width: 100%; height: auto; display: block; }
-figcaption { color: var(--muted); font-size: .85rem; margin-top: .3rem; }
-.files li { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .85rem; }
-footer { color: var(--muted); font-size: .8rem; margin: 3rem 0 1rem; }
-@media (max-width: 40rem) {
-  body { font-size: 15px; }
-  main { padding: .6rem; }
-  h1 { font-size: 1.4rem; }
-  .conventions dl { grid-template-columns: 1fr; }
-  table { font-size: .8rem; }
-  figure svg { min-width: 35rem; }  /* charts scroll rather than shrink labels below 6 px */
-  figure.wide svg { min-width: 65rem; }  /* maps too (their labels were 4.5 px) */
-}
-@media screen {  /* a soft shadow says a table or map scrolls for more */
-  .table-wrap, figure .svg {
-    --fade: rgba(255, 255, 255, 0);
-    --edge: rgba(29, 36, 48, .22);
-    background:
-      linear-gradient(to right, #fff 30%, var(--fade)) left / 2.5rem 100% no-repeat local,
-      linear-gradient(to left, #fff 30%, var(--fade)) right / 2.5rem 100% no-repeat local,
-      radial-gradient(farthest-side at 0 50%, var(--edge), transparent)
-        left / .9rem 100% no-repeat scroll,
-      radial-gradient(farthest-side at 100% 50%, var(--edge), transparent)
-        right / .9rem 100% no-repeat scroll;
-  }
-}
-@page { size: A4; margin: 16mm 14mm 18mm;
-        @bottom-left { content: string(org); font: 7.5pt "DejaVu Sans", sans-serif;
-                       color: #5b6677; }
-        @bottom-right { content: "Page " counter(page) " of " counter(pages);
-                        font: 7.5pt "DejaVu Sans", sans-serif; color: #5b6677; } }
-@page wide { size: A4 landscape; margin: 12mm 12mm 16mm; }
-@page map { size: A3 landscape; margin: 7mm 10mm 10mm; }  /* map text prints at 6 pt or more */
-@media print {
-  html { font-size: 9.5pt; }
-  main { max-width: none; padding: 0; }
-  .cover h1 { string-set: org content(); }
-  section.deliverable { break-before: page; }
-  h1, h2, h3 { break-after: avoid; }
-  .table-wrap { overflow: visible; }
-  table { font-size: .85rem; min-width: 0 !important; }
-  thead { display: table-header-group; }
-  tr, figure, .conventions, .missing { break-inside: avoid; }
-  figure.wide, section.wide { page: wide; }
-  section.a3, section.a3 figure.wide { page: map; }
-  figure:not(.wide) svg, figure:not(.wide) img { max-height: 150mm; }
-  section.wide figure.wide svg, section.wide figure.wide img { max-height: 110mm; }
-  section.wide figure:not(.wide) svg, section.wide figure:not(.wide) img { max-height: 70mm; }
-  /* a map under its heading fills the A3 page: five swim lanes (1,190 px) print 9.5 px text
-     at 6 pt */
-  section.a3 .part.newpage > h2 { margin-top: 0; }
-  section.a3 figure.wide { margin-top: .3rem; }
-  section.a3 figure.wide svg, section.a3 figure.wide img { max-height: 265mm; }
-  section.a3 figure:not(.wide) svg, section.a3 figure:not(.wide) img { max-height: 110mm; }
-  .table-wrap.short { break-inside: avoid; }
-  .part.newpage { break-before: page; }
-  figure .svg { overflow: visible; }
-  nav a { color: var(--ink); text-decoration: none; }
-  nav ul.toc a::after { content: leader(".") " " target-counter(attr(href), page); }
-}
-"""
+CSS = (resources.files("opcanvas.report") / "report.css").read_text(encoding="utf-8")
 
 
 def _cell(cell: Cell, numeric: bool) -> str:
