@@ -16,7 +16,7 @@ from opcanvas.render.charts_adapters import mining_calendar
 from opcanvas.render.charts_base import format_short, time_unit
 from opcanvas.report.build import build_document
 from opcanvas.report.document import Figure
-from opcanvas.report.figures import build_figures, event_figures
+from opcanvas.report.figures import EDGES, build_figures, event_figures
 from opcanvas.report.html import render_html
 from opcanvas.simulate import event_log, write_event_log
 
@@ -74,6 +74,15 @@ def test_cfd_is_on_the_streams_page(mined_report: Mined) -> None:
     ]
     assert -1 not in at and at == sorted(at)
     assert "Top edge: cases started so far; lower edge of In progress: cases finished" in page
+
+
+def test_flow_charts_say_the_extract_undercounts_at_its_ends(mined_report: Mined) -> None:
+    """The mined WIP falls to zero at the log's last date by construction: both flow charts
+    say so under their subtitle, so nobody reads the edge as a real drop."""
+    result, extra, _ = mined_report
+    assert result.stream.wip[-1][1] == 0 < max(n for _, n in result.stream.wip)
+    for chart in ("cfd", "wip"):
+        assert f">{EDGES}</tspan>" in extra[f"chart:{chart}:{REF}"].svg  # its own line
 
 
 def _escaped(text: str) -> str:

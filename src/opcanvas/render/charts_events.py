@@ -229,6 +229,7 @@ def cumulative_flow_chart(
     title: str = "Cumulative flow",
     y_title: str = "Cumulative cases",
     subtitle: str = "Bands in process order, top to bottom; vertical gap = work in process",
+    note: str | None = None,
     last_is_done: bool = True,
 ) -> alt.LayerChart:
     """Stacked areas over time, bands in process order (first state on top, done at the bottom).
@@ -238,7 +239,8 @@ def cumulative_flow_chart(
     the last band cumulative departures: the vertical distance between them is work in
     process, the horizontal one approximate lead time. Per-step WIP alone (no done band: set
     ``last_is_done=False`` and a ``y_title`` such as ``"Open cases"``) shows where work waits.
-    The done band is grey; the others take the palette in order.
+    The done band is grey; the others take the palette in order. A ``note`` is a second line
+    under the subtitle (what the data leaves out, say).
     """
     check_nonempty(bands, "band")
     check_nonempty(times, "time")
@@ -268,10 +270,11 @@ def cumulative_flow_chart(
             order=alt.Order("stack:Q"),
         )
     )
+    lines = [subtitle] if note is None else [subtitle, note]
     return finish(
         layered(area),
-        alt.TitleParams(title, subtitle=subtitle),
-        f"{title}: {subtitle}",
+        alt.TitleParams(title, subtitle=lines),
+        f"{title}: {' '.join(lines)}",
         width=WIDTH,
         height=HEIGHT,
     )

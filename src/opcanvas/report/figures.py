@@ -193,6 +193,14 @@ def add_dependency_graph(a: Assessment, figures: FigureSet) -> None:
         )
 
 
+# An event log is an extract: mined counts fall to zero at its first and last dates by
+# construction, which a reader could take for a real rise and fall of the work.
+EDGES = (
+    "Work in process is undercounted near both ends: cases begun before or ended after the "
+    "extract are missing"
+)
+
+
 def wip_figure(a: Assessment, ref: str, result: MiningResult) -> Figure | None:
     """Open cases over time in a stream's event log, as mined (for the maps deliverable)."""
     days, bands = wip_from_mining(result)
@@ -205,6 +213,7 @@ def wip_figure(a: Assessment, ref: str, result: MiningResult) -> Figure | None:
         title=f"{label}: work in process from the event log",
         y_title="Open cases",
         subtitle="Cases open at each midnight (UTC), as mined from the log",
+        note=EDGES,
         last_is_done=False,
     )
     return Figure(
@@ -269,6 +278,7 @@ def cumulative_flow_figure(a: Assessment, ref: str, result: MiningResult) -> Fig
             "Top edge: cases started so far; lower edge of In progress: cases finished so far "
             "(at each midnight UTC)"
         ),
+        note=EDGES,
     )
     return Figure(
         to_svg(chart),
