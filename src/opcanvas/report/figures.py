@@ -1,4 +1,5 @@
-"""The report's figures: a value stream map per stream (and its future state), and the charts.
+"""The report's figures: a value stream map per stream (and its future state, drawn by
+:mod:`opcanvas.report.map_figures`), and the charts.
 
 The numbers come from the assessment; drawing is :mod:`opcanvas.render`'s. Each figure is kept
 as inline SVG for the HTML and PDF and as a file beside the report (``maps/``, ``charts/``) for
@@ -35,12 +36,10 @@ from opcanvas.render.charts_adapters import (
     cumulative_flow_from_mining,
     mining_calendar,
 )
-from opcanvas.render.drawio import to_drawio
-from opcanvas.render.mermaid import to_mermaid
-from opcanvas.render.vsm import render_vsm_svg
 from opcanvas.report.deliverables.common import FigureSet, stream_label
 from opcanvas.report.depgraph import dependency_mermaid, dependency_svg
 from opcanvas.report.document import Figure
+from opcanvas.report.map_figures import add_maps, map_name
 from opcanvas.report.safety import safe_filename
 from opcanvas.value import annual_value_samples
 
@@ -49,42 +48,6 @@ if TYPE_CHECKING:
 
 TORNADO_GAPS = 3  # distribution and tornado charts for the highest-value gaps; others: tables
 KPI_BARS = 8  # rows a one-page KPI chart keeps readable; the dashboard table lists every KPI
-
-
-def _map_name(ref: str, state: str) -> str:
-    engine_id, _, stream_id = ref.partition("/")
-    return safe_filename(engine_id, stream_id) + ("-future" if state == "future" else "")
-
-
-def add_maps(a: Assessment, figures: FigureSet) -> None:
-    """Current-state (and future-state) maps of every stream, with draw.io and Mermaid files."""
-    for ref, stream in a.canvas.streams():
-        states = ["current", "future"] if stream.future_state is not None else ["current"]
-        for state in states:
-            name = _map_name(ref, state)
-            label = stream_label(a.canvas, ref)
-            caption = (
-                f"{label}: future state ({stream.future_state.name})"
-                if state == "future" and stream.future_state
-                else f"{label}: current state"
-            )
-            mermaid = to_mermaid(a.canvas, ref, state=state)  # type: ignore[arg-type]
-            figures.add(
-                f"map:{ref}:{state}",
-                Figure(
-                    render_vsm_svg(a.canvas, ref, state=state),  # type: ignore[arg-type]
-                    caption,
-                    wide=True,
-                    file=f"maps/{name}.svg",
-                    mermaid=mermaid,
-                ),
-            )
-            figures.files[f"maps/{name}.drawio"] = to_drawio(
-                a.canvas,
-                ref,
-                state=state,  # type: ignore[arg-type]
-            )
-            figures.files[f"maps/{name}.mmd"] = mermaid
 
 
 def _chart(figures: FigureSet, key: str, file: str, caption: str, make: Callable[[], str]) -> None:
@@ -219,7 +182,7 @@ def wip_figure(a: Assessment, ref: str, result: MiningResult) -> Figure | None:
     return Figure(
         to_svg(chart),
         f"{label}: open cases over time, from {result.stream.cases:,} cases in the event log",
-        file=f"charts/wip--{_map_name(ref, 'current')}.svg",
+        file=f"charts/wip--{map_name(ref, 'current')}.svg",
     )
 
 
@@ -259,9 +222,7 @@ def cycle_time_figure(a: Assessment, ref: str, result: MiningResult) -> Figure |
         f"{label}: lead time (first event to last) of {note}, by completion date; dashed "
         f"lines at the {pct} of the cases drawn (linear interpolation), on {basis_name}"
     )
-    return Figure(
-        to_svg(chart), caption, file=f"charts/cycle-time--{_map_name(ref, 'current')}.svg"
-    )
+    return Figure(to_svg(chart), caption, file=f"charts/cycle-time--{map_name(ref, 'current')}.svg")
 
 
 def cumulative_flow_figure(a: Assessment, ref: str, result: MiningResult) -> Figure | None:
@@ -284,7 +245,7 @@ def cumulative_flow_figure(a: Assessment, ref: str, result: MiningResult) -> Fig
         to_svg(chart),
         f"{label}: cumulative arrivals and departures of {result.stream.cases:,} cases; the "
         "vertical gap is work in process, the horizontal gap roughly the lead time",
-        file=f"charts/cfd--{_map_name(ref, 'current')}.svg",
+        file=f"charts/cfd--{map_name(ref, 'current')}.svg",
     )
 
 

@@ -26,9 +26,9 @@ from opcanvas.report.build import build_document
 from opcanvas.report.deliverables.common import FigureSet
 from opcanvas.report.deliverables.maps import build_maps
 from opcanvas.report.document import Document, Figure
-from opcanvas.report.figures import add_charts, add_maps
 from opcanvas.report.formats import ALL_FORMATS, FORMATS, ICS_FILE
 from opcanvas.report.html import render_html
+from opcanvas.report.map_figures import add_maps
 from opcanvas.report.markdown import render_markdown
 from opcanvas.report.pdf import render_pdf as render_pdf  # re-exported: opcanvas.report
 from opcanvas.report.pdf_parts import PartsPrint
@@ -216,6 +216,8 @@ def write_report(
         printing = None if server is None else PartsPrint(server, stage.path(".pdf-parts"))
         if printing is not None:  # the maps print while the charts are drawn
             printing.add([build_maps(a, figures)])
+        from opcanvas.report.figures import add_charts  # Altair loads once the maps print
+
         add_charts(a, figures)
         tick("figures")
         document = build_document(a, figures, ics_file=ics_file)
