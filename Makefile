@@ -2,18 +2,18 @@
 # The environment lives in .venv (uv, locked by uv.lock); system libraries come from scripts/bootstrap.
 
 export UV_PYTHON_DOWNLOADS := never
-# Install compiled: where PYTHONDONTWRITEBYTECODE is set (this machine), Python would otherwise
-# compile every library from source in every process (importing WeasyPrint: 1.6 s, not 0.8 s).
-export UV_COMPILE_BYTECODE := 1
 UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 RUN := $(UV) run --locked --all-extras
 
 .PHONY: bootstrap demo test lint typecheck unit bench clean
 
+# Installed compiled (libraries and our source): where PYTHONDONTWRITEBYTECODE is set, as on
+# this machine, every process would compile them from source (importing WeasyPrint: 1.6 s, not
+# 0.8 s).
 .venv/.bootstrapped: pyproject.toml uv.lock scripts/bootstrap
 	UV="$(UV)" sh scripts/bootstrap
-	$(UV) sync --locked --all-extras
-	$(UV) run --locked --all-extras python -m compileall -q src
+	$(UV) sync --locked --all-extras --compile-bytecode
+	$(RUN) python -m compileall -q src
 	touch $@
 
 bootstrap: .venv/.bootstrapped
