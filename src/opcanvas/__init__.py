@@ -15,7 +15,6 @@ the print server, a child process, imports the package without its canvas model.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
 from opcanvas.errors import (
@@ -28,6 +27,7 @@ from opcanvas.errors import (
     ReportError,
     SimulationError,
 )
+from opcanvas.lazy import attributes
 
 if TYPE_CHECKING:
     from opcanvas.assess import Assessment, assess
@@ -95,12 +95,12 @@ __all__ = [
 ]
 
 
+_load = attributes(__name__, _LAZY)
+
+
 def __getattr__(name: str) -> Any:
     if name == "__version__":
         from importlib.metadata import version
 
         return version("opcanvas")
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'opcanvas' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+    return _load(name)

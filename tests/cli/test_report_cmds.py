@@ -110,6 +110,7 @@ def test_a_terminated_report_leaves_nothing(tmp_path: Path) -> None:
         time.sleep(0.01)
     children = Path(f"/proc/{run.pid}/task/{run.pid}/children")
     servers = [int(pid) for pid in children.read_text().split()] if children.exists() else []
+    assert servers or not children.exists(), "the print server should be running by now"
     run.send_signal(signal.SIGTERM)
     _, err = run.communicate(timeout=60)
     assert run.returncode == 143, err

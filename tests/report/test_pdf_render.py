@@ -180,6 +180,7 @@ def test_the_server_ends_with_its_block(tmp_path: Path) -> None:
         target = tmp_path / "a.pdf"
         server.submit("<h2>Last</h2>", {}, target)
         server.close(wait=False)
+        server.close(wait=False)  # again: still no waiting, the answers still come
         assert server.wait([target])[target].bookmarks[0][:2] == (2, "Last")
     assert server._process.returncode == 0
     with pytest.raises(RuntimeError, match="the report failed"), PrintServer(slots=1) as server:

@@ -125,12 +125,15 @@ class PrintServer:
     def close(self, *, wait: bool = True) -> None:
         """No more jobs: the server ends once its printers have; ``wait`` for that (else
         close again later, to collect it)."""
+        self._close_input()
+        if wait:
+            self._finish()
+
+    def _close_input(self) -> None:
         stdin = self._process.stdin
-        if not wait and stdin is not None and not stdin.closed:
-            with contextlib.suppress(BrokenPipeError):
+        if stdin is not None and not stdin.closed:
+            with contextlib.suppress(BrokenPipeError):  # it may have ended already
                 stdin.close()
-            return
-        self._finish()
 
     def __enter__(self) -> PrintServer:
         return self
@@ -174,9 +177,7 @@ class PrintServer:
         if self._ended is not None:
             return self._ended
         process = self._process
-        if process.stdin is not None and not process.stdin.closed:
-            with contextlib.suppress(BrokenPipeError):
-                process.stdin.close()
+        self._close_input()
         process.wait()
         if process.stdout is not None:
             process.stdout.close()
